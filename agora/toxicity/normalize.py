@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002  (look-alike characters are the point of this module)
 """Obfuscation-defeating text normalisation with an offset map back to the original.
 
 Public API (stable, used by the moderation word-list matcher)::
@@ -43,7 +44,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Normalized", "normalize", "TermMatcher", "Match"]
+__all__ = ["Match", "Normalized", "TermMatcher", "normalize"]
 
 # Look-alikes that are visually identical or near-identical to Latin letters.
 _HOMOGLYPHS: dict[str, str] = {
@@ -144,7 +145,7 @@ def _map_word(word: list[Unit]) -> list[Unit]:
     token = "".join(chars)
     if not _NUMBERISH.search(token.strip("'*!")):
         chars = _deleet(chars)
-    return [(c, s, e) for c, (_, s, e) in zip(chars, word)]
+    return [(c, s, e) for c, (_, s, e) in zip(chars, word, strict=True)]
 
 
 def _deleet(chars: list[str]) -> list[str]:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (look-alike characters are the point of these tests)
 """Normalisation: obfuscation rules and offsets back to the original text."""
 
 from __future__ import annotations
