@@ -1,0 +1,42 @@
+# Two commands matter: `make demo` (run the product with a demo newspaper) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The PostgreSQL pass of the suite runs when this is set (CI sets it).
+AGORA_TEST_DATABASE_URL ?=
+
+.PHONY: demo test lint bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/agora demo
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python bench/widget_size.py --check
+	$(BIN)/pytest
+ifneq ($(strip $(AGORA_TEST_DATABASE_URL)),)
+	AGORA_DATABASE_URL=$(AGORA_TEST_DATABASE_URL) $(BIN)/pytest -m "not browser" --ignore=tests/toxicity
+endif
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/widget_size.py
+	$(BIN)/python bench/load.py
+
+clean:
+	rm -rf $(VENV) var

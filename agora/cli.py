@@ -1,0 +1,80 @@
+"""The `agora` command: serve, migrate, createadmin, demo, and everything Django manages.
+
+`agora score` and `agora model` belong to the toxicity package and run without Django.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+_TOXICITY_COMMANDS = {"score", "model"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in _TOXICITY_COMMANDS:
+        from agora.toxicity.cli import main as toxicity_main
+
+        return toxicity_main(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.settings")
+    if argv and argv[0] == "serve":
+        return serve(argv[1:])
+    if argv and argv[0] == "demo":
+        return demo(argv[1:])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["agora", *argv])
+    return 0
+
+
+def _serve_parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--host", default=os.environ.get("AGORA_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("AGORA_PORT", "8000")))
+    parser.add_argument("--workers", type=int,
+                        default=int(os.environ.get("AGORA_WORKERS", str(os.cpu_count() or 1))))
+    parser.add_argument("--log-level", default="warning")
+    return parser
+
+
+def serve(argv: list[str]) -> int:
+    """Production-style ASGI server (uvicorn) with N worker processes."""
+    args = _serve_parser("agora serve").parse_args(argv)
+    import uvicorn
+
+    uvicorn.run(
+        "agora.asgi:application",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        access_log=False,
+        lifespan="off",
+        proxy_headers=False,
+    )
+    return 0
+
+
+def demo(argv: list[str]) -> int:
+    """Migrate, load the demo newspaper, then serve it (`--no-serve` to only load)."""
+    parser = _serve_parser("agora demo")
+    parser.add_argument("--no-serve", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("AGORA_PUBLIC_URL", f"http://{args.host}:{args.port}")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("demo")
+    if args.no_serve:
+        return 0
+    print(f"Serving on http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
+    return serve([f"--host={args.host}", f"--port={args.port}", f"--workers={args.workers}",
+                  f"--log-level={args.log_level}"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

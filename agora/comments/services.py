@@ -1,0 +1,314 @@
+"""Business logic of articles and comments. Views stay thin and call these functions."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from agora.accounts.models import User
+from agora.comments import markup
+from agora.comments.models import Article, Comment, Site, Vote, controversy_of
+from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
+from agora.moderation import pipeline
+
+_TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: an account, an anonymous reader, or both unknown."""
+
+    user: User | None = None
+    reader_id: str = ""
+    ip: str = ""
+
+    @property
+    def voter_key(self) -> str:
+        if self.user is not None:
+            return f"user:{self.user.pk}"
+        if self.reader_id:
+            return f"reader:{self.reader_id}"
+        return ""
+
+    def owns(self, comment: Comment) -> bool:
+        if self.user is not None and comment.author_id == self.user.pk:
+            return True
+        return bool(self.reader_id) and comment.reader_id == self.reader_id
+
+
+@dataclass(frozen=True)
+class PostResult:
+    comment: Comment | None
+    verdict: pipeline.Verdict
+
+
+def canonical_url(url: str) -> str:
+    """One key per article: lower-case scheme and host, no fragment, no tracking parameters,
+    no trailing slash on the path."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise InvalidInput("Enter an absolute http(s) URL.", field="url")
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+         if not k.lower().startswith(_TRACKING_PARAMS)]
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def get_site(slug: str) -> Site:
+    try:
+        return Site.objects.get(slug=slug)
+    except Site.DoesNotExist:
+        raise NotFound(f"No site '{slug}'.", code="site_not_found", field="site") from None
+
+
+def check_origin(site: Site, origin: str | None) -> None:
+    if not site.allows_origin(origin):
+        raise Forbidden(f"Origin {origin} may not use site '{site.slug}'.", code="origin_not_allowed")
+
+
+def find_article(site: Site, url: str) -> Article | None:
+    return Article.objects.filter(site=site, url=canonical_url(url)).first()
+
+
+def register_article(site: Site, url: str, *, title: str = "",
+                     published_at: datetime | None = None, is_closed: bool | None = None) -> Article:
+    """Create or update an article (publisher API and admin)."""
+    article, created = Article.objects.get_or_create(
+        site=site, url=canonical_url(url), defaults={"title": title[:500], "published_at": published_at}
+    )
+    changed = []
+    if not created:
+        for name, value in (("title", title[:500]), ("published_at", published_at),
+                            ("is_closed", is_closed)):
+            if value not in (None, "") and getattr(article, name) != value:
+                setattr(article, name, value)
+                changed.append(name)
+    elif is_closed is not None:
+        article.is_closed = is_closed
+        changed.append("is_closed")
+    if changed:
+        article.version = F("version") + 1
+        article.save(update_fields=[*changed, "version"])
+        article.refresh_from_db()
+    return article
+
+
+def _article_for_post(site: Site, url: str, title: str) -> Article:
+    article = find_article(site, url)
+    if article is not None:
+        return article
+    if not site.auto_register_articles:
+        raise NotFound("This article is not registered for comments.", code="article_not_found",
+                       field="url")
+    try:
+        with transaction.atomic():
+            return Article.objects.create(site=site, url=canonical_url(url), title=title[:500])
+    except IntegrityError:  # registered by a concurrent first comment
+        return Article.objects.get(site=site, url=canonical_url(url))
+
+
+def hash_ip(ip: str) -> str:
+    if not ip:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
+
+
+def clean_body(site: Site, body: str) -> str:
+    body = body.replace("\r\n", "\n").replace("\x00", "")
+    if not body.strip():
+        raise InvalidInput("Write something before posting: the comment is empty.",
+                           code="empty_comment", field="body")
+    limit = min(site.max_comment_length, settings.MAX_COMMENT_LENGTH)
+    if len(body) > limit:
+        raise InvalidInput(f"The comment is {len(body):,} characters long; the limit is {limit:,}.",
+                           code="too_long", field="body")
+    return body
+
+
+def clean_author_name(name: str, actor: Actor) -> str:
+    if actor.user is not None:
+        return actor.user.public_name()[:80]
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("Enter a display name.", code="name_required", field="author_name")
+    if len(name) > 80:
+        raise InvalidInput("The display name is longer than 80 characters.", code="too_long",
+                           field="author_name")
+    return name
+
+
+def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: str = "",
+                 author_email: str = "", parent_id: int | None = None, title: str = "",
+                 ignore_nudge: bool = False) -> PostResult:
+    """Validate, moderate and store a new comment. Nothing is written if any check fails."""
+    body = clean_body(site, body)
+    author_name = clean_author_name(author_name, actor)
+    article = _article_for_post(site, url, title)
+    if article.is_closed:
+        raise Forbidden("Comments are closed on this article.", code="article_closed")
+    parent = _parent_for_reply(site, article, parent_id)
+
+    verdict = pipeline.moderate(pipeline.Submission(
+        site=site, article=article, body=body, author_name=author_name, author=actor.user,
+        reader_id=actor.reader_id, ip=actor.ip, parent=parent, ignore_nudge=ignore_nudge,
+    ))
+    if verdict.nudge and not ignore_nudge:
+        return PostResult(None, verdict)
+
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            site=site, article=article, parent=parent, depth=parent.depth + 1 if parent else 0,
+            author=actor.user, author_name=author_name, author_email=author_email.strip()[:254],
+            reader_id=actor.reader_id, ip_hash=hash_ip(actor.ip), body=body,
+            body_html=markup.render(body), status=verdict.status, created_at=timezone.now(),
+        )
+        prefix = f"{parent.path}." if parent else ""
+        comment.path = prefix + Comment.path_segment(comment.pk)
+        comment.root_id = parent.root_id if parent else comment.pk
+        comment.save(update_fields=["path", "root"])
+        pipeline.record(comment, verdict)
+        if comment.status == Comment.Status.APPROVED:
+            _count_visible(comment, +1)
+        _touch(article)
+    return PostResult(comment, verdict)
+
+
+def _parent_for_reply(site: Site, article: Article, parent_id: int | None) -> Comment | None:
+    if parent_id is None:
+        return None
+    parent = Comment.objects.filter(pk=parent_id, site=site).first()
+    if parent is None or parent.status == Comment.Status.REJECTED:
+        raise NotFound("The comment you reply to does not exist.", code="parent_not_found",
+                       field="parent")
+    if parent.article_id != article.pk:
+        raise InvalidInput("The comment you reply to belongs to another article.",
+                           code="parent_mismatch", field="parent")
+    if parent.depth + 1 > site.max_depth:
+        raise InvalidInput(f"Replies nest at most {site.max_depth} levels deep.",
+                           code="too_deep", field="parent")
+    return parent
+
+
+def _count_visible(comment: Comment, delta: int) -> None:
+    """Keep the article's count and the parent's reply count in step with visibility."""
+    Article.objects.filter(pk=comment.article_id).update(comment_count=F("comment_count") + delta)
+    if comment.parent_id:
+        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + delta)
+
+
+def _touch(article: Article) -> None:
+    Article.objects.filter(pk=article.pk).update(
+        version=F("version") + 1, last_comment_at=timezone.now()
+    )
+
+
+def set_status(comment: Comment, status: str) -> None:
+    """Change a comment's status and keep counts and caches right (used by moderation)."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        before = locked.status
+        if before == status:
+            return
+        Comment.objects.filter(pk=locked.pk).update(status=status)
+        approved = Comment.Status.APPROVED
+        if approved in (before, status):
+            _count_visible(locked, +1 if status == approved else -1)
+        _touch(locked.article)
+    comment.status = status
+
+
+def get_comment(comment_id: int, site: Site | None = None) -> Comment:
+    queryset = Comment.objects.select_related("article", "site")
+    if site is not None:
+        queryset = queryset.filter(site=site)
+    comment = queryset.filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound(f"No comment {comment_id}.", code="comment_not_found")
+    return comment
+
+
+def _check_editable(comment: Comment, actor: Actor) -> None:
+    if not actor.owns(comment):
+        raise Forbidden("Only the author can change this comment.", code="not_author")
+    if comment.is_deleted:
+        raise Conflict("This comment was deleted.", code="deleted")
+    window = timedelta(seconds=comment.site.edit_window_seconds)
+    if timezone.now() - comment.created_at > window:
+        minutes = comment.site.edit_window_seconds // 60
+        raise Forbidden(f"Comments can be changed for {minutes} minutes after posting.",
+                        code="edit_window_closed")
+
+
+def edit_comment(comment: Comment, body: str, actor: Actor) -> PostResult:
+    _check_editable(comment, actor)
+    body = clean_body(comment.site, body)
+    verdict = pipeline.moderate(pipeline.Submission(
+        site=comment.site, article=comment.article, body=body, author_name=comment.author_name,
+        author=actor.user, reader_id=actor.reader_id, ip=actor.ip, parent=comment.parent,
+        editing=comment,
+    ))
+    with transaction.atomic():
+        Comment.objects.filter(pk=comment.pk).update(
+            body=body, body_html=markup.render(body), edited_at=timezone.now()
+        )
+        comment.refresh_from_db()
+        pipeline.record(comment, verdict)
+    set_status(comment, verdict.status)
+    _touch(comment.article)
+    comment.refresh_from_db()
+    return PostResult(comment, verdict)
+
+
+def delete_comment(comment: Comment, actor: Actor) -> Comment:
+    """Soft delete: the text goes, the place in the thread (and its replies) stays."""
+    _check_editable(comment, actor)
+    Comment.objects.filter(pk=comment.pk).update(is_deleted=True, body="", body_html="")
+    _touch(comment.article)
+    comment.refresh_from_db()
+    return comment
+
+
+def vote(comment: Comment, value: int, actor: Actor) -> Comment:
+    if value not in (1, -1):
+        raise InvalidInput("A vote is 1 (up) or -1 (down).", field="value")
+    if not actor.voter_key:
+        raise Forbidden("Voting needs a reader token or an account.", code="no_identity")
+    if comment.status != Comment.Status.APPROVED or comment.is_deleted:
+        raise Conflict("This comment cannot be voted on.", code="not_votable")
+    if actor.owns(comment):
+        raise Forbidden("You cannot vote on your own comment.", code="own_comment")
+    try:
+        with transaction.atomic():
+            Vote.objects.create(comment=comment, voter=actor.voter_key, value=value)
+            field = "upvotes" if value > 0 else "downvotes"
+            Comment.objects.filter(pk=comment.pk).update(**{field: F(field) + 1, "score": F("score") + value})
+            comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
+            comment.controversy = controversy_of(comment.upvotes, comment.downvotes)
+            comment.save(update_fields=["controversy"])
+            _touch(comment.article)
+    except IntegrityError:
+        raise Conflict("You have already voted on this comment.", code="already_voted") from None
+    return comment
+
+
+def counts(site: Site, urls: list[str]) -> dict[str, int]:
+    """Visible comment counts for many URLs in one query, keyed by the URLs as given."""
+    keys: dict[str, str] = {}
+    for url in urls:
+        try:
+            keys[url] = canonical_url(url)
+        except InvalidInput:
+            raise InvalidInput(f"Not an absolute http(s) URL: {url[:200]}", field="urls") from None
+    found = dict(
+        Article.objects.filter(site=site, url__in=set(keys.values())).values_list("url", "comment_count")
+    )
+    return {url: found.get(key, 0) for url, key in keys.items()}

@@ -1,0 +1,155 @@
+"""Django settings for Agora. Values come from `agora.config` (environment or TOML)."""
+
+from __future__ import annotations
+
+import dj_database_url
+from django.core.management.utils import get_random_secret_key
+
+from agora import config
+
+DATA_DIR = config.data_dir()
+
+
+def _secret_key() -> str:
+    configured = config.get("secret_key")
+    if configured:
+        return configured
+    # A development key that survives restarts, so sessions and signed tokens stay valid.
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(get_random_secret_key())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = config.get_bool("debug", False)
+ALLOWED_HOSTS = config.get_list("allowed_hosts", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = config.get_list("csrf_trusted_origins", [])
+PUBLIC_URL = (config.get("public_url", "http://127.0.0.1:8000") or "").rstrip("/")
+# Behind a reverse proxy, take the client address from X-Forwarded-For.
+TRUST_X_FORWARDED_FOR = config.get_bool("trust_x_forwarded_for", False)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "agora.accounts",
+    "agora.comments",
+    "agora.moderation",
+    "agora.importers",
+    "agora.live",
+    "agora.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "agora.comments.cors.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "agora.urls"
+ASGI_APPLICATION = "agora.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = config.get("database_url") or f"sqlite:///{DATA_DIR / 'agora.sqlite3'}"
+    database = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["CONN_MAX_AGE"] = 0 if DEBUG else 600
+        database["OPTIONS"] = {
+            # IMMEDIATE avoids "database is locked" upgrades from read to write locks;
+            # WAL lets readers proceed while one writer commits.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=20000; PRAGMA cache_size=-20000;"
+            ),
+        }
+    return database
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = config.get("redis_url")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "agora",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# A comment body is at most AGORA_MAX_COMMENT_LENGTH characters (per site, this is the ceiling);
+# the request limit leaves room for JSON escaping of that many characters.
+MAX_COMMENT_LENGTH = config.get_int("max_comment_length", 10_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = config.get_int("max_request_bytes", 256 * 1024)
+
+SESSION_COOKIE_HTTPONLY = True
+if PUBLIC_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SAMESITE = "None"
+    CSRF_COOKIE_SAMESITE = "None"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGIN_URL = "admin:login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": config.get("log_level", "WARNING")},
+}
