@@ -1,0 +1,327 @@
+"""Moderation data: per-site settings, decisions with their reasons, reader flags, word lists,
+author standing, the append-only audit log and thread escalations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from agora.comments.models import Article, Comment, Site
+
+DEFAULT_PHASE_ORDER = ["structure", "wordlist", "username", "links", "repeats", "model", "trust", "hook"]
+
+# Per-label thresholds of the toxicity model (Perspective's seven labels). A score at or above
+# "hold" holds the comment (or nudges the reader first), at or above "reject" rejects it.
+DEFAULT_MODEL_THRESHOLDS = {
+    "toxicity": {"hold": 0.80, "reject": 0.98},
+    "severe_toxicity": {"hold": 0.60, "reject": 0.90},
+    "identity_attack": {"hold": 0.60, "reject": 0.95},
+    "insult": {"hold": 0.80, "reject": 0.99},
+    "profanity": {"hold": 0.90, "reject": 1.01},
+    "threat": {"hold": 0.60, "reject": 0.95},
+    "sexually_explicit": {"hold": 0.70, "reject": 0.99},
+}
+
+
+def _default_phase_order() -> list[str]:
+    return list(DEFAULT_PHASE_ORDER)
+
+
+def _default_model_thresholds() -> dict[str, dict[str, float]]:
+    return {label: dict(levels) for label, levels in DEFAULT_MODEL_THRESHOLDS.items()}
+
+
+class ModerationSettings(models.Model):
+    """How the pipeline treats one site's comments. Created with defaults on first use."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="moderation_settings")
+    phase_order = models.JSONField(
+        default=_default_phase_order,
+        help_text="Order of the pipeline phases; a phase left out is skipped. "
+        f"Known phases: {', '.join(DEFAULT_PHASE_ORDER)}.",
+    )
+    model_thresholds = models.JSONField(
+        default=_default_model_thresholds,
+        help_text='Per model label: {"hold": score, "reject": score}. Above 1 disables the action.',
+    )
+    nudge_enabled = models.BooleanField(
+        default=True, help_text="Offer the reader a chance to rephrase before a toxic comment is held."
+    )
+    trust_ramp_approved = models.PositiveIntegerField(
+        default=0, help_text="Hold comments of commenters with fewer approved comments than this (0: off)."
+    )
+    premoderate_all = models.BooleanField(default=False, help_text="Hold every comment on this site.")
+    flag_threshold = models.PositiveIntegerField(
+        default=3, help_text="Reader flags that hold an approved comment automatically (0: never)."
+    )
+    hold_links_from_new = models.BooleanField(
+        default=True, help_text="Hold comments with links from commenters without approved comments."
+    )
+    link_allow_domains = models.JSONField(
+        default=list, blank=True, help_text="Domains (and their subdomains) that links may always point to."
+    )
+    link_deny_domains = models.JSONField(
+        default=list, blank=True, help_text="Domains whose links reject the comment."
+    )
+    rate_limit_per_ip = models.PositiveIntegerField(
+        default=20, help_text="Comments per rate window from one network (/24 IPv4, /48 IPv6); 0: off."
+    )
+    rate_limit_per_author = models.PositiveIntegerField(
+        default=6, help_text="Comments per rate window from one account or reader; 0: off."
+    )
+    rate_window_seconds = models.PositiveIntegerField(default=60)
+    repeat_detection = models.BooleanField(
+        default=True, help_text="Hold the same text posted again by the same author or across articles."
+    )
+    repeat_window_seconds = models.PositiveIntegerField(default=24 * 3600)
+    escalation_enabled = models.BooleanField(default=True)
+    escalation_window_seconds = models.PositiveIntegerField(
+        default=15 * 60, help_text="Recent window over which an article's comments are watched."
+    )
+    escalation_min_comments = models.PositiveIntegerField(
+        default=8, help_text="Comments needed in the window before the rates count."
+    )
+    escalation_hold_rate = models.FloatField(
+        default=0.4, help_text="Share of held or rejected comments in the window that escalates."
+    )
+    escalation_toxicity_velocity = models.PositiveIntegerField(
+        default=6, help_text="Toxic comments (held or rejected for toxicity) in the window that escalate."
+    )
+    hook_url = models.URLField(blank=True, help_text="Optional newsroom check called for every comment.")
+    hook_secret = models.CharField(max_length=200, blank=True, help_text="HMAC-SHA256 signing secret.")
+    hook_timeout_seconds = models.FloatField(default=2.0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "moderation settings"
+        verbose_name_plural = "moderation settings"
+
+    def __str__(self) -> str:
+        return f"Moderation settings of {self.site}"
+
+    @classmethod
+    def for_site(cls, site: Site) -> ModerationSettings:
+        found = cls.objects.filter(site=site).first()
+        if found is not None:
+            return found
+        settings_row, _ = cls.objects.get_or_create(site=site)
+        return settings_row
+
+
+class Decision(models.Model):
+    """One status decision on a comment. The comment's history; the latest is current."""
+
+    class Source(models.TextChoices):
+        PIPELINE = "pipeline"
+        MODERATOR = "moderator"
+        FLAGS = "flags"
+        ESCALATION = "escalation"
+        IMPORT = "import"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    status = models.CharField(max_length=16, choices=Comment.Status.choices)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.PIPELINE)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # [{"phase", "rule", "message", "spans": [[start, end, text]], "scores": {label: score}}]
+    reasons = models.JSONField(default=list, blank=True)
+    # Model scores per label, when the model ran.
+    scores = models.JSONField(default=dict, blank=True)
+    # A moderator decision that overrides the pipeline's outcome: a training label for the model.
+    is_label = models.BooleanField(default=False)
+    label = models.CharField(
+        max_length=16, blank=True, help_text="'toxic' or 'ok' when this decision is a training label."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["comment", "-created_at"]),
+            models.Index(fields=["is_label", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} by {self.source} on comment {self.comment_id}"
+
+    @property
+    def rules(self) -> list[str]:
+        return [reason.get("rule", "") for reason in self.reasons]
+
+
+class Flag(models.Model):
+    """A reader's report of a comment."""
+
+    class Reason(models.TextChoices):
+        ABUSIVE = "abusive"
+        SPAM = "spam"
+        OFF_TOPIC = "off_topic"
+        ILLEGAL = "illegal"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    explanation = models.TextField(blank=True)
+    # "user:<id>" or "reader:<reader id>": one flag per reader per comment.
+    reporter = models.CharField(max_length=80)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="flag_once")]
+        indexes = [models.Index(fields=["comment", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reason} flag on comment {self.comment_id}"
+
+
+class WordListEntry(models.Model):
+    """A banned (reject) or suspect (hold) word or phrase of one site."""
+
+    class Kind(models.TextChoices):
+        BANNED = "banned"
+        SUSPECT = "suspect"
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="word_list")
+    phrase = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BANNED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "word list entry"
+        verbose_name_plural = "word list"
+        constraints = [models.UniqueConstraint(fields=["site", "phrase"], name="wordlist_unique_phrase")]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} ({self.kind})"
+
+
+class WordListState(models.Model):
+    """Whether a site's default list was loaded, and the version that keys its compiled matcher."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="word_list_state")
+    defaults_loaded = models.BooleanField(default=False)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Word list v{self.version} of {self.site}"
+
+
+class Standing(models.Model):
+    """An author's standing on one site: an account, or an anonymous reader."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="standings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="standings"
+    )
+    reader_id = models.CharField(max_length=64, blank=True, db_index=True)
+    email = models.EmailField(blank=True, db_index=True)
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    banned = models.BooleanField(default=False)
+    ban_reason = models.CharField(max_length=500, blank=True, help_text="Shown to the author.")
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True, help_text="Shown to the author.")
+    always_premoderate = models.BooleanField(default=False)
+    trusted = models.BooleanField(default=False, help_text="Skips the trust ramp and link checks.")
+    approved_count = models.PositiveIntegerField(default=0)
+    # A user name that passed the word-list checks once need not be checked again.
+    checked_name = models.CharField(max_length=80, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site", "user"], condition=Q(user__isnull=False),
+                                    name="standing_unique_user"),
+            models.UniqueConstraint(fields=["site", "reader_id"],
+                                    condition=Q(user__isnull=True) & ~Q(reader_id=""),
+                                    name="standing_unique_reader"),
+        ]
+
+    def __str__(self) -> str:
+        who = f"user {self.user_id}" if self.user_id else f"reader {self.reader_id}"
+        return f"Standing of {who} on {self.site}"
+
+    def is_suspended(self, now: datetime | None = None) -> bool:
+        return self.suspended_until is not None and self.suspended_until > (now or timezone.now())
+
+
+class AppendOnlyError(Exception):
+    """Audit entries are never changed or removed."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, why, with the state before and after. Append-only."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept when the account goes: the log must still say who acted.
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    target_type = models.CharField(max_length=32, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["site", "-created_at"]),
+                   models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("The audit log is append-only.")
+        if self.actor is not None and not self.actor_name:
+            self.actor_name = self.actor.get_username()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class Escalation(models.Model):
+    """An article switched to pre-moderation because its thread turned hostile."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="escalations")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # {"window_seconds", "comments", "held", "rejected", "hold_rate", "toxic", "trigger"}
+    trigger_stats = models.JSONField(default=dict)
+    # Whether the article was already pre-moderated: ending the escalation restores this.
+    was_premoderated = models.BooleanField(default=False)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["article"], condition=Q(ended_at__isnull=True),
+                                               name="one_open_escalation_per_article")]
+
+    def __str__(self) -> str:
+        state = "ended" if self.ended_at else "active"
+        return f"Escalation of {self.article} ({state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
