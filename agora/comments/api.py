@@ -10,6 +10,7 @@ import orjson
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from agora.accounts.readers import issue_reader_token, reader_from_token
 from agora.comments import services, threads
@@ -179,7 +180,7 @@ _MESSAGES = {
 }
 
 
-def _post_out(result: services.PostResult) -> tuple[int, dict]:
+def _post_out(result: services.PostResult) -> Status:
     verdict: Verdict = result.verdict
     kind = "nudge" if result.comment is None else result.comment.status
     reasons = [
@@ -189,7 +190,7 @@ def _post_out(result: services.PostResult) -> tuple[int, dict]:
     body = {"result": kind, "message": _MESSAGES[kind],
             "comment": _comment_out(result.comment) if result.comment else None,
             "reasons": reasons}
-    return (201 if result.comment else 200), body
+    return Status(201 if result.comment else 200, body)
 
 
 # ---- endpoints -------------------------------------------------------------------------------
@@ -199,7 +200,7 @@ def create_reader(request: HttpRequest):
     """The widget keeps this token and sends it as `X-Agora-Reader`: it identifies the reader's
     own comments (edit, delete, awaiting review) and makes votes one per reader."""
     _, token = issue_reader_token()
-    return 201, {"reader_token": token}
+    return Status(201, {"reader_token": token})
 
 
 @router.get("/threads", response={200: ThreadOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
