@@ -106,6 +106,7 @@ class ThreadQuery(Schema):
     page_size: int = Field(20, ge=1, le=threads.MAX_PAGE_SIZE)
     replies: int = Field(5, ge=0, le=threads.MAX_PAGE_SIZE)
     full: bool = False
+    own: bool = Field(False, description="Also return the reader's own comments awaiting review.")
 
 
 class CommentIn(Schema):
@@ -209,16 +210,16 @@ def get_thread(request: HttpRequest, query: Query[ThreadQuery]):
     """Top-level comments (sorted, paged with `offset`) each followed by its first `replies`
     replies in thread order; `full=true` returns every visible comment."""
     site = _site(request, query.site)
-    article = services.find_article(site, query.url)
-    if article is None:
+    found = threads.article_version(site.pk, services.canonical_url(query.url))
+    if found is None:
         body = {"article": None, "comments": [], "next_offset": None, "total_top_level": 0}
         return HttpResponse(orjson.dumps(body), content_type="application/json")
     page = threads.PageRequest(sort=query.sort, offset=query.offset, page_size=query.page_size,
                                replies_per_comment=query.replies, full=query.full)
-    payload = threads.page_bytes(article, page)
+    payload = threads.page_bytes(*found, page)
     actor = _actor(request)
-    if actor.reader_id:
-        pending = threads.own_pending(article, actor.reader_id, None)
+    if query.own and (actor.reader_id or actor.user):
+        pending = threads.own_pending(found[0], actor.reader_id, actor.user.pk if actor.user else None)
         if pending:
             payload = payload[:-1] + b',"own_pending":' + orjson.dumps(pending) + b"}"
     return HttpResponse(payload, content_type="application/json")

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -63,11 +64,24 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
 
 
+SITE_CACHE_SECONDS = 30
+
+
+def site_cache_key(slug: str) -> str:
+    return f"site:{slug}"
+
+
 def get_site(slug: str) -> Site:
-    try:
-        return Site.objects.get(slug=slug)
-    except Site.DoesNotExist:
-        raise NotFound(f"No site '{slug}'.", code="site_not_found", field="site") from None
+    """The site, cached briefly: every API call names one, and sites change rarely (a save
+    clears this process's entry at once; other processes follow within SITE_CACHE_SECONDS)."""
+    key = site_cache_key(slug)
+    site = cache.get(key)
+    if site is None:
+        site = Site.objects.filter(slug=slug).first()
+        if site is None:
+            raise NotFound(f"No site '{slug}'.", code="site_not_found", field="site")
+        cache.set(key, site, SITE_CACHE_SECONDS)
+    return site
 
 
 def check_origin(site: Site, origin: str | None) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
@@ -26,6 +27,8 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 MAX_PAGE_SIZE = 100
 CACHE_SECONDS = 300
+
+_VERSION_SQL = f"SELECT id, version FROM {Article._meta.db_table} WHERE site_id = %s AND url = %s"
 
 _FIELDS = (
     "id", "parent_id", "root_id", "depth", "path", "author_name", "author__is_staff", "body_html",
@@ -51,8 +54,8 @@ class PageRequest:
         if not 0 <= self.replies_per_comment <= MAX_PAGE_SIZE:
             raise InvalidInput(f"replies is 0 to {MAX_PAGE_SIZE}.", field="replies")
 
-    def cache_key(self, article: Article) -> str:
-        return (f"thread:{article.pk}:{article.version}:{self.sort}:{self.offset}:"
+    def cache_key(self, article_id: int, version: int) -> str:
+        return (f"thread:{article_id}:{version}:{self.sort}:{self.offset}:"
                 f"{self.page_size}:{self.replies_per_comment}:{int(self.full)}")
 
 
@@ -89,13 +92,23 @@ def article_summary(article: Article) -> dict[str, Any]:
     }
 
 
-def page_bytes(article: Article, request: PageRequest) -> bytes:
+def article_version(site_id: int, url: str) -> tuple[int, int] | None:
+    """(id, version) of the article at a canonical URL: the one query a cached read costs."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL, [site_id, url])
+        return cursor.fetchone()
+
+
+def page_bytes(article_id: int, version: int, request: PageRequest) -> bytes:
     """The serialised page, from the cache when this version of the thread was built before."""
     request.validate()
-    key = request.cache_key(article)
+    key = request.cache_key(article_id, version)
     cached = cache.get(key)
     if cached is None:
+        article = Article.objects.get(pk=article_id)
         cached = orjson.dumps(build_page(article, request))
+        # Keyed by the version read before building: a write racing the build leaves this
+        # entry slightly newer than its key, never older.
         cache.set(key, cached, CACHE_SECONDS)
     return cached
 
@@ -164,11 +177,11 @@ def replies_page(parent: Comment, offset: int, limit: int) -> dict[str, Any]:
             "next_offset": offset + limit if more else None}
 
 
-def own_pending(article: Article, reader_id: str | None, user_id: int | None) -> list[dict]:
+def own_pending(article_id: int, reader_id: str | None, user_id: int | None) -> list[dict]:
     """The reader's own comments awaiting review: shown to them only, never cached."""
     if not reader_id and not user_id:
         return []
-    rows = (Comment.objects.filter(article=article)
+    rows = (Comment.objects.filter(article_id=article_id)
             .visible_to(reader_id, user_id).filter(status=Comment.Status.PENDING)
             .order_by("path").values(*_FIELDS))
     return [serialize(row) for row in rows]
