@@ -1,0 +1,7 @@
+from django.urls import path
+
+from agora.perspective import views
+
+urlpatterns = [
+    path("v1alpha1/comments:analyze", views.analyze_comment, name="perspective-analyze"),
+]
