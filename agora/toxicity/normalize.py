@@ -49,18 +49,67 @@ __all__ = ["Match", "Normalized", "TermMatcher", "normalize"]
 # Look-alikes that are visually identical or near-identical to Latin letters.
 _HOMOGLYPHS: dict[str, str] = {
     # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
-    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i",
-    "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "г": "r", "п": "n",
-    "и": "u", "ь": "b",
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "ё": "e",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "ѕ": "s",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "ԁ": "d",
+    "ԛ": "q",
+    "ԝ": "w",
+    "һ": "h",
+    "ӏ": "l",
+    "г": "r",
+    "п": "n",
+    "и": "u",
+    "ь": "b",
     # Greek
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v",
-    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y", "ς": "s",
-    "σ": "o", "λ": "l",
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "μ": "u",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ω": "w",
+    "γ": "y",
+    "ς": "s",
+    "σ": "o",
+    "λ": "l",
 }
 _LEET: dict[str, str] = {
-    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
-    "@": "a", "$": "s", "!": "i", "|": "l", "€": "e", "¡": "i",
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "8": "b",
+    "9": "g",
+    "@": "a",
+    "$": "s",
+    "!": "i",
+    "|": "l",
+    "€": "e",
+    "¡": "i",
 }
 # Characters that may belong to a word (so leet symbols are seen with their word).
 _WORD_SYMBOLS = frozenset("@$!|*€¡'")
@@ -69,9 +118,7 @@ _NUMBERISH = re.compile(
     r"^\d+(st|nd|rd|th|s|am|pm|k|m|mm|cm|km|kg|g|h|x|yo|yr|yrs|min|mph|gb|mb|v)?$"
     r"|\d{4}|^[a-z]{1,3}\d{1,2}$|^[a-z]{4,}\d{2,}$"
 )
-_SPACED = re.compile(
-    r"(?<![^\W_])[^\W\d_](?:[\s.\-_*~+,/\\:;'\"]{1,3}[^\W\d_]){2,}(?![^\W_])"
-)
+_SPACED = re.compile(r"(?<![^\W_])[^\W\d_](?:[\s.\-_*~+,/\\:;'\"]{1,3}[^\W\d_]){2,}(?![^\W_])")
 _SEP_CHARS = frozenset(" .-_*~+,/\\:;'\"")
 
 Unit = tuple[str, int, int]  # (normalised char, original start, original end)
@@ -103,9 +150,7 @@ def _fold(ch: str) -> str:
     folded = base.casefold()
     # NFKD may reintroduce decomposable letters after case-folding (e.g. "ß" is fine,
     # but some titlecase letters are not); one more pass keeps it idempotent.
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
 
 
 def _char_units(text: str) -> list[Unit]:
@@ -246,9 +291,7 @@ class TermMatcher:
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
-        self._patterns = [
-            (t, re.compile(rf"(?<![\w*]){_term_pattern(t)}(?![\w*])")) for t in self.terms
-        ]
+        self._patterns = [(t, re.compile(rf"(?<![\w*]){_term_pattern(t)}(?![\w*])")) for t in self.terms]
 
     def find_normalized(self, norm: Normalized) -> list[Match]:
         """Matches in an already normalised text, as original offsets."""

@@ -40,9 +40,7 @@ def test_obfuscations_are_undone(raw: str, expected: str) -> None:
     assert normalize(raw).text == expected
 
 
-@pytest.mark.parametrize(
-    "raw", ["$100", "1st", "2017", "5pm", "hello!", "U2", "covid19"]
-)
+@pytest.mark.parametrize("raw", ["$100", "1st", "2017", "5pm", "hello!", "U2", "covid19"])
 def test_numbers_and_punctuation_are_not_leet(raw: str) -> None:
     assert normalize(raw).text == raw.lower()
 
@@ -74,7 +72,7 @@ def test_separated_letters_map_to_whole_original() -> None:
 
 
 def test_offsets_are_monotonic_and_in_range() -> None:
-    text = "A\x00b\ud800c\u0301 ß ﬁ \U0001F600 \t\n x"
+    text = "A\x00b\ud800c\u0301 ß ﬁ \U0001f600 \t\n x"
     norm = normalize(text)
     assert norm.offsets == sorted(norm.offsets)
     assert all(0 <= o < len(text) for o in norm.offsets)

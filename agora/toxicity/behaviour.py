@@ -1,0 +1,247 @@
+"""Handwritten functional test suite and identity-swap templates.
+
+Written for Agora (not copied from a public suite) and worded differently from
+the training templates in ``augment``, so pass rates measure generalisation.
+A case passes when ``scores[attribute] >= 0.5`` (expect "high") or ``< 0.5``
+(expect "low").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Case:
+    category: str
+    text: str
+    attribute: str
+    expect: str  # "high" or "low"
+
+
+def _cases(category: str, attribute: str, expect: str, texts: str) -> list[Case]:
+    return [Case(category, t.strip(), attribute, expect) for t in texts.strip().splitlines()]
+
+
+CASES: list[Case] = [
+    *_cases(
+        "identity_neutral",
+        "toxicity",
+        "low",
+        """
+I am a proud gay Muslim woman
+My grandmother was a Jewish refugee who rebuilt her life here
+As a Black father of three I found this school board story encouraging
+The mosque on Elm Street hosted an open day for neighbours
+Our town's first transgender council member was sworn in on Monday
+Lesbian couples have been able to adopt here since 2005
+The Sikh temple served free meals after the flood
+Many immigrants run small businesses along Main Street
+She is deaf and teaches sign language at the college
+Arab and Jewish students organised the peace vigil together
+""",
+    ),
+    *_cases(
+        "negation",
+        "toxicity",
+        "low",
+        """
+I don't hate immigrants, I just want a fair housing policy
+Nobody here thinks refugees are criminals
+I would never call anyone an idiot for asking a question
+Muslims are not terrorists and it is lazy to suggest it
+No one deserves to be threatened for writing an article
+""",
+    ),
+    *_cases(
+        "counter_speech",
+        "toxicity",
+        "low",
+        """
+Saying "go back to your country" to a neighbour is unacceptable
+When someone calls gay people "degenerates" they should be banned from this forum
+Calling migrants "animals" is dehumanising and has no place in a newspaper
+The claim that Jews control the media is an old antisemitic conspiracy theory
+""",
+    ),
+    *_cases(
+        "threat_no_profanity",
+        "threat",
+        "high",
+        """
+people like you should be shot
+I know where you live and I will come for you
+Someone should put a bullet in that senator
+You will regret this when I find you
+The editor deserves to be hanged for printing this
+I hope you die in a fire
+""",
+    ),
+    *_cases(
+        "dehumanisation",
+        "identity_attack",
+        "high",
+        """
+they are vermin
+Immigrants are rats that spread disease through our cities
+Muslims are a cancer on this country
+Those people are animals and should be treated like animals
+Refugees are parasites living off our taxes
+""",
+    ),
+    *_cases(
+        "obfuscated_slur",
+        "toxicity",
+        "high",
+        """
+shut up you f4ggot
+what a n1gg3r
+you stupid c.u.n.t
+go away you fu\u0441king retard
+look at this k1ke
+""",
+    ),
+    *_cases(
+        "antisemitic_trope",
+        "identity_attack",
+        "high",
+        """
+the jews control the banks
+Wake up, the Jews own the media and Hollywood
+The holocaust never happened, it was invented for money
+Zionists run the government behind the scenes
+""",
+    ),
+    *_cases(
+        "nazi_praise",
+        "toxicity",
+        "high",
+        """
+the Waffen SS were heroes
+Hitler was right about everything
+Sieg heil brothers, the time is coming
+The Wehrmacht soldiers were honourable men defending Europe
+""",
+    ),
+    *_cases(
+        "sexual_slur",
+        "toxicity",
+        "high",
+        """
+shut up you dumb whore
+she is just a slut who slept her way up
+what a skank
+""",
+    ),
+    *_cases(
+        "plain_insult",
+        "insult",
+        "high",
+        """
+You are a complete idiot
+What a brainless moron this columnist is
+Only an imbecile would write something this stupid
+""",
+    ),
+    *_cases(
+        "clean",
+        "toxicity",
+        "low",
+        """
+Thank you for covering the school budget meeting
+I disagree with the mayor, the bridge repairs should come first
+The photos of the harvest festival are lovely
+This article misrepresents the council's vote, please correct it
+Parking downtown has become impossible since the new rules
+""",
+    ),
+    *_cases(
+        "german",
+        "toxicity",
+        "high",
+        """
+Du bist so ein dummer Idiot
+Halt die Fresse, du Vollpfosten
+""",
+    ),
+    *_cases(
+        "german_clean",
+        "toxicity",
+        "low",
+        """
+Vielen Dank für den informativen Artikel
+Ich sehe das anders, aber gute Argumente
+""",
+    ),
+]
+
+SWAP_GROUPS = (
+    "gay",
+    "straight",
+    "Muslim",
+    "Christian",
+    "Jewish",
+    "Hindu",
+    "atheist",
+    "Black",
+    "white",
+    "Asian",
+    "Latino",
+    "immigrant",
+    "trans",
+    "disabled",
+    "female",
+    "male",
+)
+SWAP_NEUTRAL = (
+    "I am a {g} person.",
+    "My neighbour is {g} and we often chat about gardening.",
+    "The {g} students raised money for the library.",
+    "Being {g} is part of who I am.",
+    "A {g} couple opened the new bakery downtown.",
+)
+SWAP_TOXIC = (
+    "All {g} people are disgusting and stupid.",
+    "I hate {g} people, they should leave.",
+)
+
+
+def run(model: Any) -> dict[str, Any]:
+    """Pass rate per category and the failing cases."""
+    by_cat: dict[str, list[bool]] = defaultdict(list)
+    failures: list[dict[str, Any]] = []
+    for case in CASES:
+        value = model.score_one(case.text).scores[case.attribute]
+        ok = value >= 0.5 if case.expect == "high" else value < 0.5
+        by_cat[case.category].append(ok)
+        if not ok:
+            failures.append(
+                {
+                    "category": case.category,
+                    "text": case.text,
+                    case.attribute: round(value, 3),
+                    "expect": case.expect,
+                }
+            )
+    rates = {c: round(sum(v) / len(v), 3) for c, v in sorted(by_cat.items())}
+    total = sum(sum(v) for v in by_cat.values()) / sum(len(v) for v in by_cat.values())
+    return {"pass_rate": rates, "overall": round(total, 3), "failures": failures}
+
+
+def bias_gap(model: Any) -> dict[str, Any]:
+    """Mean toxicity per identity group over swapped templates; gap = max - min."""
+    out: dict[str, Any] = {}
+    for name, templates in (("neutral", SWAP_NEUTRAL), ("toxic", SWAP_TOXIC)):
+        means = {}
+        for g in SWAP_GROUPS:
+            vals = [model.score_one(t.format(g=g)).scores["toxicity"] for t in templates]
+            means[g] = round(sum(vals) / len(vals), 3)
+        out[name] = {
+            "gap": round(max(means.values()) - min(means.values()), 3),
+            "max_group": max(means, key=lambda k: means[k]),
+            "min_group": min(means, key=lambda k: means[k]),
+            "means": means,
+        }
+    return out

@@ -1,0 +1,173 @@
+"""Command line: ``score`` (JSON lines in/out) and ``model train|eval``.
+
+Usable as ``python -m agora.toxicity ...`` or through ``main(argv)``.
+
+score contract: each input line is ``{"id": ..., "text": ...}``; each output line
+is ``{"id": ..., "scores": {...}, "spans": [[start, end, weight], ...]}`` in input
+order, plus ``"language"``/``"unsupported": true`` for languages the model does
+not cover and ``"truncated": true`` when only a prefix was scored. Blank lines are
+skipped. A malformed line stops the run: stderr names the line, exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+BATCH = 256
+
+
+class InputError(Exception):
+    """A malformed input line (1-based ``line`` number)."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+
+
+def _parse(line_no: int, line: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(line_no, f"invalid JSON ({exc.msg})") from None
+    if not isinstance(obj, dict):
+        raise InputError(line_no, "expected a JSON object")
+    if not isinstance(obj.get("text"), str):
+        raise InputError(line_no, 'missing or non-string "text"')
+    return obj
+
+
+def _records(stream: IO[str]) -> Iterator[dict[str, Any]]:
+    for line_no, line in enumerate(stream, start=1):
+        if line.strip():
+            yield _parse(line_no, line)
+
+
+def _output(obj: dict[str, Any], result: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": obj.get("id"),
+        "scores": result.scores,
+        "spans": [[s.start, s.end, s.weight] for s in result.spans],
+    }
+    if result.unsupported:
+        out["language"] = result.language
+        out["unsupported"] = True
+    if result.truncated:
+        out["truncated"] = True
+    return out
+
+
+def _flush(model: Any, batch: list[dict[str, Any]], out: IO[str]) -> None:
+    results = model.score([b["text"] for b in batch])
+    for obj, res in zip(batch, results, strict=True):
+        out.write(json.dumps(_output(obj, res), ensure_ascii=False) + "\n")
+    batch.clear()
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .model import load
+
+    model = load(args.model)
+    with contextlib.ExitStack() as stack:
+        src = (
+            stack.enter_context(open(args.input, encoding="utf-8", errors="replace"))
+            if args.input
+            else sys.stdin
+        )
+        dst = stack.enter_context(open(args.output, "w", encoding="utf-8")) if args.output else sys.stdout
+        return _score_stream(model, src, dst)
+
+
+def _score_stream(model: Any, src: IO[str], dst: IO[str]) -> int:
+    batch: list[dict[str, Any]] = []
+    try:
+        for obj in _records(src):
+            batch.append(obj)
+            if len(batch) >= BATCH:
+                _flush(model, batch, dst)
+    except InputError as exc:
+        _flush(model, batch, dst)  # lines before the bad one are valid output
+        dst.flush()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    _flush(model, batch, dst)
+    return 0
+
+
+def _read_jsonl(path: str) -> list[dict[str, Any]]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, start=1):
+            if line.strip():
+                rows.append(_parse(line_no, line))
+    return rows
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .train import train
+
+    extra = _read_jsonl(args.extra) if args.extra else []
+    meta = train(args.data, args.out, seed=args.seed, extra=extra)
+    summary = {s: {k: v.get("roc_auc") for k, v in d.items()} for s, d in meta["heldout"].items()}
+    print(json.dumps({"out": str(args.out), "heldout_roc_auc": summary}, indent=1))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import run_eval
+
+    report = run_eval(
+        args.data,
+        model_path=args.model,
+        text_col=args.text_col,
+        label_col=args.label_col,
+        source_col=args.source_col,
+        card=args.card,
+        loso=args.loso,
+        seed=args.seed,
+    )
+    print(json.dumps(report, indent=1, default=str))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="agora", description="Agora toxicity model")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("score", help="score JSON lines {id, text}")
+    s.add_argument("--input", help="input JSONL (default stdin)")
+    s.add_argument("--output", help="output JSONL (default stdout)")
+    s.add_argument("--model", help="model artefact (default: shipped model)")
+    s.set_defaults(func=cmd_score)
+    m = sub.add_parser("model", help="train or evaluate a model")
+    msub = m.add_subparsers(dest="model_command", required=True)
+    t = msub.add_parser("train", help="train from a data directory")
+    t.add_argument("--data", required=True, help="directory with the source datasets")
+    t.add_argument("--out", default=str(Path(__file__).parent / "data" / "model.npz"))
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--extra", help="moderator decisions JSONL {text, toxic, weight, created}")
+    t.set_defaults(func=cmd_train)
+    e = msub.add_parser("eval", help="evaluate on a labelled file or a data directory")
+    e.add_argument("--data", required=True, help="CSV/TSV/JSONL file, or a data directory")
+    e.add_argument("--text-col", default="text")
+    e.add_argument(
+        "--label-col",
+        default="label",
+        help="label column, or attr=col[,attr=col] (default attribute: toxicity)",
+    )
+    e.add_argument("--source-col", help="optional column to report per source")
+    e.add_argument("--card", help="write a Markdown model card here")
+    e.add_argument("--model", help="model artefact (default: shipped model)")
+    e.add_argument("--loso", action="store_true", help="also run leave-one-source-out")
+    e.add_argument("--seed", type=int, default=0)
+    e.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,239 @@
+"""Readers for the training sources in their native formats, mapped to our labels.
+
+Each source annotates only some attributes; the others are ``None`` (unknown) and
+are left out of that attribute's training set, except that a comment judged not
+toxic at all is a negative for every attribute.
+
+Label mapping (documented in MODEL_CARD.md):
+
+* davidson2017 (tweets): hate → toxicity, identity_attack, severe_toxicity;
+  offensive → toxicity (identity_attack 0); neither → all 0.
+* stormfront (forum sentences): hate → toxicity, identity_attack; noHate → all 0.
+* toxic_spans_civil (news comments): toxicity = majority did not tick "not
+  toxic"; insult/profanity/identity_attack/threat = at least a third of raters
+  marked a span of that type; severe_toxicity = majority ticked "all toxic".
+  SemEval test/trial texts are excluded (they are our span benchmark).
+* wiki_context_toxicity gc/gn (Wikipedia talk): label → toxicity.
+* germeval2018 (German tweets, training file): OFFENSE → toxicity; ABUSE →
+  identity_attack; INSULT → insult; PROFANITY → profanity; OTHER → all 0.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+LABELS = (
+    "toxicity",
+    "severe_toxicity",
+    "identity_attack",
+    "insult",
+    "profanity",
+    "threat",
+    "sexually_explicit",
+)
+# Source weights: the news-comment source is closest to our domain; the tweet
+# source is lexicon-sampled and mostly "offensive", so it counts less.
+SOURCE_WEIGHTS = {
+    "toxic_spans_civil": 1.5,
+    "wiki_context_toxicity": 1.0,
+    "stormfront": 1.0,
+    "davidson2017": 0.5,
+    "germeval2018": 1.0,
+    "augment": 1.0,
+    "decisions": 1.0,
+}
+
+csv.field_size_limit(10_000_000)
+
+
+@dataclass
+class Example:
+    text: str
+    source: str
+    labels: dict[str, float | None]
+    group: str
+    weight: float = 1.0
+
+
+def _labels(**known: float | None) -> dict[str, float | None]:
+    """All attributes unknown except ``known``; a clean comment is clean everywhere."""
+    if known.get("toxicity") == 0:
+        return dict.fromkeys(LABELS, 0.0)
+    out: dict[str, float | None] = dict.fromkeys(LABELS)
+    out.update(known)
+    return out
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def read_davidson(root: Path) -> Iterator[Example]:
+    with open(root / "davidson2017" / "labeled_data.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            cls = int(row["class"])
+            if cls == 0:
+                labels = _labels(toxicity=1, identity_attack=1, severe_toxicity=1)
+            elif cls == 1:
+                labels = _labels(toxicity=1, identity_attack=0, severe_toxicity=0)
+            else:
+                labels = _labels(toxicity=0)
+            yield Example(row["tweet"], "davidson2017", labels, "d" + row[""])
+
+
+def read_stormfront(root: Path) -> Iterator[Example]:
+    path = root / "stormfront" / "stormfront_combined_DERIVED.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["label"] == "hate":
+                labels = _labels(toxicity=1, identity_attack=1)
+            elif row["label"] == "noHate":
+                labels = _labels(toxicity=0)
+            else:
+                continue
+            # Split by post so sentences of one post stay on one side.
+            yield Example(row["text"], "stormfront", labels, "s" + row["file_id"].split("_")[0])
+
+
+def tsd_texts(root: Path, names: tuple[str, ...] = ("tsd_test.csv", "tsd_trial.csv")) -> set[str]:
+    keys: set[str] = set()
+    for name in names:
+        with open(root / "toxic_spans_civil" / name, newline="", encoding="utf-8") as fh:
+            keys.update(_key(r["text"]) for r in csv.DictReader(fh))
+    return keys
+
+
+def read_tsd(path: Path) -> list[tuple[str, list[int]]]:
+    """SemEval-2021 toxic spans file: (text, toxic character offsets)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        return [(r["text"], sorted(ast.literal_eval(r["spans"]))) for r in csv.DictReader(fh)]
+
+
+def read_civil(root: Path) -> Iterator[Example]:
+    base = root / "toxic_spans_civil"
+    excluded = tsd_texts(root)
+    raters: dict[str, list[tuple[str, bool, bool]]] = defaultdict(list)
+    with open(base / "annotations.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            raters[r["comment_id"]].append(
+                (r["annotation"], r["all toxic"] == "True", r["not toxic"] == "True")
+            )
+    types: dict[str, set[str]] = defaultdict(set)
+    with open(base / "spans.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            types[r["annotation"]].add(r["type"][:5])
+    seen: set[str] = set()
+    with open(base / "comments.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            key = _key(r["comment_text"])
+            if key in excluded or key in seen or not raters.get(r["comment_id"]):
+                continue
+            seen.add(key)
+            yield Example(
+                r["comment_text"],
+                "toxic_spans_civil",
+                _civil_labels(raters[r["comment_id"]], types),
+                "c" + r["comment_id"],
+            )
+
+
+def _civil_labels(anns: list[tuple[str, bool, bool]], types: dict[str, set[str]]) -> dict[str, float | None]:
+    n = len(anns)
+    not_toxic = sum(a[2] for a in anns)
+    if not_toxic * 2 > n:
+        return _labels(toxicity=0)
+
+    def share(prefix: str) -> float:
+        return sum(prefix in types.get(a[0], set()) for a in anns) / n
+
+    return _labels(
+        toxicity=1,
+        severe_toxicity=float(sum(a[1] for a in anns) * 2 > n),
+        insult=float(share("Insul") >= 1 / 3),
+        profanity=float(share("Profa") >= 1 / 3),
+        identity_attack=float(share("Ident") >= 1 / 3),
+        threat=float(share("Threa") >= 1 / 3),
+    )
+
+
+def read_wiki(root: Path) -> Iterator[Example]:
+    for name in ("gc.csv", "gn.csv"):
+        with open(root / "wiki_context_toxicity" / name, newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                tox = int(r["label"])
+                labels = _labels(toxicity=1) if tox else _labels(toxicity=0)
+                yield Example(r["text"], "wiki_context_toxicity", labels, "w" + r["id"])
+
+
+def read_germeval(root: Path, name: str = "germeval2018.training.txt") -> Iterator[Example]:
+    path = root / "germeval2018" / name
+    with open(path, encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3:
+                continue
+            text, task1, task2 = parts
+            if task1 == "OTHER":
+                labels = _labels(toxicity=0)
+            else:
+                labels = _labels(
+                    toxicity=1,
+                    identity_attack=float(task2 == "ABUSE"),
+                    insult=float(task2 == "INSULT"),
+                    profanity=float(task2 == "PROFANITY"),
+                )
+            yield Example(text, "germeval2018", labels, f"g{name[11:15]}{i}")
+
+
+READERS = {
+    "toxic_spans_civil": read_civil,
+    "wiki_context_toxicity": read_wiki,
+    "stormfront": read_stormfront,
+    "davidson2017": read_davidson,
+    "germeval2018": read_germeval,
+}
+
+
+def load_sources(root: str | Path) -> list[Example]:
+    """All available sources under ``root`` (missing sources are skipped)."""
+    root = Path(root)
+    out: list[Example] = []
+    for name, reader in READERS.items():
+        if not (root / name).is_dir():
+            continue
+        for ex in reader(root):
+            ex.weight = SOURCE_WEIGHTS[name]
+            out.append(ex)
+    return out
+
+
+def _bucket(group: str, salt: str) -> float:
+    digest = hashlib.sha256((salt + group).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def split(examples: list[Example], seed: int, holdout: float = 0.15) -> tuple[list[int], list[int]]:
+    """Fixed split by group hash, stratified per (source, toxicity).
+
+    Each stratum is ordered by the hash of its group and the first ``holdout``
+    share goes to the held-out side, so both sides keep each source's balance.
+    """
+    strata: dict[tuple[str, object], list[int]] = defaultdict(list)
+    for i, ex in enumerate(examples):
+        strata[(ex.source, ex.labels["toxicity"])].append(i)
+    test: set[int] = set()
+    for members in strata.values():
+        groups = sorted({examples[i].group for i in members}, key=lambda g: _bucket(g, str(seed)))
+        cut = set(groups[: round(len(groups) * holdout)])
+        test.update(i for i in members if examples[i].group in cut)
+    # A group must not straddle the split through different strata.
+    test_groups = {examples[i].group for i in test}
+    test_idx = [i for i, ex in enumerate(examples) if ex.group in test_groups]
+    train_idx = [i for i, ex in enumerate(examples) if ex.group not in test_groups]
+    return train_idx, test_idx

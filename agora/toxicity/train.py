@@ -1,0 +1,267 @@
+"""Training and evaluation (needs the ``train`` extra: scikit-learn, scipy, tqdm).
+
+Deterministic: same data, same seed → byte-identical artefact (fixed split by
+hashed group ids, sorted vocabulary, liblinear with a fixed random_state, fixed
+zip timestamps).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from tqdm import tqdm
+
+from . import artefact, augment
+from .data import LABELS, Example, load_sources, read_tsd, split
+from .features import block_of, feature_names, tfidf
+from .model import DEFAULT_PATH, Model
+from .normalize import normalize
+from .text import clean, sanitize
+
+MIN_DF = {0: 2, 1: 3}
+MAX_FEATURES = {0: 80_000, 1: 200_000}
+C = 2.0
+
+
+def normalized_texts(texts: Sequence[str], desc: str = "normalise") -> list[str]:
+    out = []
+    for t in tqdm(texts, desc=desc, unit="doc", leave=False):
+        raw, _ = sanitize(t)
+        out.append(normalize(clean(raw)).text)
+    return out
+
+
+def build_vocab(docs: Sequence[str]) -> list[str]:
+    """Features kept by document frequency, in a deterministic order."""
+    df: Counter[str] = Counter()
+    for d in tqdm(docs, desc="vocabulary", unit="doc", leave=False):
+        df.update(set(feature_names(d)))
+    vocab: list[str] = []
+    for block in (0, 1):
+        kept = [(f, n) for f, n in df.items() if block_of(f) == block and n >= MIN_DF[block]]
+        kept.sort(key=lambda fn: (-fn[1], fn[0]))
+        vocab.extend(f for f, _ in kept[: MAX_FEATURES[block]])
+    return sorted(vocab)
+
+
+def idf_of(docs: Sequence[str], index: dict[str, int]) -> np.ndarray:
+    df = np.zeros(len(index))
+    for d in docs:
+        ids = {index[f] for f in feature_names(d) if f in index}
+        df[list(ids)] += 1
+    return np.log((1 + len(docs)) / (1 + df)) + 1.0
+
+
+def matrix(
+    docs: Sequence[str], index: dict[str, int], idf: np.ndarray, block: np.ndarray, desc: str = "features"
+) -> sparse.csr_matrix:
+    indptr, indices, values = [0], [], []
+    for d in tqdm(docs, desc=desc, unit="doc", leave=False):
+        idx = np.fromiter((index[f] for f in feature_names(d) if f in index), dtype=np.int64)
+        uniq, vals, _, _ = tfidf(idx, idf, block)
+        indices.append(uniq)
+        values.append(vals)
+        indptr.append(indptr[-1] + uniq.size)
+    return sparse.csr_matrix(
+        (
+            np.concatenate(values) if values else np.zeros(0),
+            np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64),
+            indptr,
+        ),
+        shape=(len(docs), len(index)),
+        dtype=np.float32,
+    )
+
+
+def fit_heads(
+    X: sparse.csr_matrix, examples: Sequence[Example], seed: int, labels: Sequence[str] = LABELS
+) -> tuple[np.ndarray, np.ndarray]:
+    """One weighted logistic regression per attribute, on rows where it is known."""
+    from sklearn.linear_model import LogisticRegression
+
+    W = np.zeros((X.shape[1], len(LABELS)), dtype=np.float32)
+    b = np.full(len(LABELS), -4.0)
+    for j, label in enumerate(tqdm(LABELS, desc="heads", unit="label", leave=False)):
+        if label not in labels:
+            continue
+        rows = [i for i, ex in enumerate(examples) if ex.labels[label] is not None]
+        y = np.array([examples[i].labels[label] for i in rows]) >= 0.5
+        if len(set(y)) < 2 or y.sum() < 20:
+            continue  # nothing to learn (e.g. sexually_explicit): rules only
+        w = np.array([examples[i].weight for i in rows])
+        clf = LogisticRegression(C=C, solver="liblinear", random_state=seed, max_iter=200)
+        clf.fit(X[rows], y, sample_weight=w)
+        W[:, j] = clf.coef_[0]
+        b[j] = clf.intercept_[0]
+    return W, b
+
+
+def collect(data_dir: str | Path | None, seed: int, extra: Iterable[dict[str, Any]] = ()) -> list[Example]:
+    examples = load_sources(data_dir) if data_dir else []
+    examples += augment.examples(seed)
+    examples += decisions_to_examples(extra)
+    return examples
+
+
+def decisions_to_examples(decisions: Iterable[dict[str, Any]], half_life_days: float = 90.0) -> list[Example]:
+    """Moderator decisions → examples, recent ones weighted higher (half-life)."""
+    from datetime import datetime
+
+    rows = list(decisions)
+    if not rows:
+        return []
+
+    def when(r: dict[str, Any]) -> float:
+        try:
+            return datetime.fromisoformat(str(r.get("created", ""))).timestamp()
+        except ValueError:
+            return 0.0
+
+    newest = max(when(r) for r in rows)
+    out = []
+    for i, r in enumerate(rows):
+        age_days = max(0.0, (newest - when(r)) / 86400) if when(r) else 365.0
+        weight = float(r.get("weight", 1.0)) * 2.0 * 0.5 ** (age_days / half_life_days)
+        tox = float(r["toxic"])
+        labels = {k: None for k in LABELS}
+        labels["toxicity"] = tox
+        out.append(Example(str(r["text"]), "decisions", labels, f"m{i}:{r['text']}", weight))
+    return out
+
+
+def train(
+    data_dir: str | Path | None,
+    out: str | Path = DEFAULT_PATH,
+    seed: int = 0,
+    extra: Iterable[dict[str, Any]] = (),
+    tsd_dir: str | Path | None = None,
+) -> dict[str, Any]:
+    """Train all heads, evaluate on the fixed held-out split, write the artefact."""
+    examples = collect(data_dir, seed, extra)
+    train_idx, test_idx = split(examples, seed)
+    docs = normalized_texts([ex.text for ex in examples])
+    train_docs = [docs[i] for i in train_idx]
+    vocab = build_vocab(train_docs)
+    index = {f: i for i, f in enumerate(vocab)}
+    block = np.array([block_of(f) for f in vocab], dtype=np.int8)
+    idf = idf_of(train_docs, index)
+    X = matrix(train_docs, index, idf, block)
+    W, b = fit_heads(X, [examples[i] for i in train_idx], seed)
+    meta: dict[str, Any] = {
+        "labels": list(LABELS),
+        "format": 1,
+        "seed": seed,
+        "train_size": len(train_idx),
+        "heldout_size": len(test_idx),
+        "span_threshold": 0.3,
+        "thresholds": {k: 0.5 for k in LABELS},
+        "sources": sorted({ex.source for ex in examples}),
+    }
+    arrays = {
+        "vocab": artefact.encode_strings(vocab),
+        "idf": idf.astype(np.float32),
+        "weights": W.astype(np.float32),
+        "bias": b.astype(np.float32),
+    }
+    model = Model(arrays, meta)
+    heldout = [examples[i] for i in test_idx]
+    meta["heldout"] = evaluate(model, heldout)
+    root = Path(tsd_dir) if tsd_dir else (Path(data_dir) / "toxic_spans_civil" if data_dir else None)
+    if root is not None and (root / "tsd_trial.csv").exists():
+        meta["span_threshold"] = tune_span_threshold(model, read_tsd(root / "tsd_trial.csv"))
+        model.span_threshold = meta["span_threshold"]
+    artefact.save(out, arrays, meta)
+    return meta
+
+
+# -- evaluation ---------------------------------------------------------------
+def auc_ap(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    if len(set(y.tolist())) < 2:
+        return float("nan"), float("nan")
+    return float(roc_auc_score(y, p)), float(average_precision_score(y, p))
+
+
+def evaluate(model: Model, examples: Sequence[Example], desc: str = "evaluate") -> dict[str, Any]:
+    """ROC-AUC/AP/precision/recall per source and label on labelled rows."""
+    results = [model.score_one(ex.text) for ex in tqdm(examples, desc=desc, leave=False)]
+    out: dict[str, Any] = {}
+    for source in sorted({ex.source for ex in examples}):
+        rows = [i for i, ex in enumerate(examples) if ex.source == source]
+        out[source] = per_label(model, [examples[i] for i in rows], [results[i] for i in rows])
+    return out
+
+
+def per_label(model: Model, examples: Sequence[Example], results: Sequence[Any]) -> dict[str, Any]:
+    stats: dict[str, Any] = {}
+    for label in LABELS:
+        pairs = [
+            (ex.labels[label], r.scores[label])
+            for ex, r in zip(examples, results, strict=True)
+            if ex.labels[label] is not None
+        ]
+        if not pairs:
+            continue
+        y = np.array([p[0] >= 0.5 for p in pairs])
+        s = np.array([p[1] for p in pairs])
+        if y.sum() == 0 or y.sum() == len(y):
+            continue
+        auc, ap = auc_ap(y, s)
+        thr = model.thresholds.get(label, 0.5)
+        pred = s >= thr
+        tp = int((pred & y).sum())
+        stats[label] = {
+            "n": len(y),
+            "positives": int(y.sum()),
+            "roc_auc": round(auc, 4),
+            "average_precision": round(ap, 4),
+            "threshold": thr,
+            "precision": round(tp / max(1, int(pred.sum())), 4),
+            "recall": round(tp / max(1, int(y.sum())), 4),
+        }
+    return stats
+
+
+def span_f1(model: Model, rows: Sequence[tuple[str, list[int]]], threshold: float | None = None) -> float:
+    """SemEval-2021 Task 5 character F1 (mean over posts; empty vs empty = 1)."""
+    saved = model.span_threshold
+    if threshold is not None:
+        model.span_threshold = threshold
+    try:
+        scores = []
+        for text, gold in rows:
+            pred: set[int] = set()
+            for sp in model.score_one(text).spans:
+                pred.update(range(sp.start, sp.end))
+            scores.append(_f1(pred, set(gold)))
+        return float(np.mean(scores))
+    finally:
+        model.span_threshold = saved
+
+
+def _f1(pred: set[int], gold: set[int]) -> float:
+    if not gold:
+        return 1.0 if not pred else 0.0
+    if not pred:
+        return 0.0
+    tp = len(pred & gold)
+    if tp == 0:
+        return 0.0
+    p, r = tp / len(pred), tp / len(gold)
+    return 2 * p * r / (p + r)
+
+
+def tune_span_threshold(model: Model, rows: Sequence[tuple[str, list[int]]]) -> float:
+    best = max((span_f1(model, rows, t), t) for t in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5))
+    return best[1]
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x))

@@ -1,0 +1,134 @@
+# ruff: noqa: RUF001  (look-alike characters are part of the contract under test)
+"""Score contract, robustness on hostile input, and handwritten behaviour cases."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from agora.toxicity import LABELS, Model, load
+from agora.toxicity.text import MAX_CHARS
+
+
+def _check_contract(model: Model, text: str) -> None:
+    [res] = model.score([text])
+    assert set(res.scores) == set(LABELS)
+    assert all(0.0 <= v <= 1.0 for v in res.scores.values())
+    for sp in res.spans:
+        assert 0 <= sp.start < sp.end <= len(text)
+        assert 0.0 <= sp.weight <= 1.0
+        assert sp.label in LABELS
+
+
+def test_load_is_cached() -> None:
+    assert load() is load()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "ok",
+        "\x00\x01\x02\x1b[31m red \x7f",
+        "lone \ud800 surrogate \udfff here",
+        "😀" * 50 + " idiot " + "e\u0301" * 20,
+        "‮reversed‬ \u200b\u200d zero width",
+        bytes(range(256)).decode("latin-1"),
+        "a" * 5000,
+        "fuck " * 2000,
+    ],
+)
+def test_contract_on_odd_input(model: Model, text: str) -> None:
+    _check_contract(model, text)
+
+
+def test_non_string_input_does_not_crash(model: Model) -> None:
+    results = model.score([None, b"you idiot \xff", 42])  # type: ignore[list-item]
+    assert len(results) == 3
+    assert results[1].scores["toxicity"] > 0.5
+
+
+def test_huge_text_is_truncated_and_fast(model: Model) -> None:
+    text = "This is a perfectly calm sentence about the weather. " * 20_000  # ~1 MB
+    start = time.perf_counter()
+    [res] = model.score([text])
+    assert time.perf_counter() - start < 5
+    assert res.truncated
+    assert all(sp.end <= MAX_CHARS for sp in res.spans)
+
+
+def test_short_text_not_truncated(model: Model) -> None:
+    assert not model.score(["hello"])[0].truncated
+
+
+def test_spans_point_at_original_text_with_astral_chars(model: Model) -> None:
+    text = "😀😀😀 you are a stupid ｉｄｉｏｔ 😀"
+    [res] = model.score([text])
+    pieces = [text[s.start : s.end] for s in res.spans]
+    assert any("ｉｄｉｏｔ" in p for p in pieces), pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Это просто ужасная статья, автор ничего не понимает", "ru"),
+        ("Je pense que vous avez tort, mais merci pour cet article", "fr"),
+        ("Esta es la peor noticia que he leído en mi vida", "es"),
+        ("これはひどい記事です", "ja"),
+    ],
+)
+def test_unsupported_language_is_flagged(model: Model, text: str, language: str) -> None:
+    [res] = model.score([text])
+    assert res.unsupported
+    assert res.language == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Thanks for the great reporting", "en"), ("Vielen Dank für diesen guten Bericht", "de")],
+)
+def test_supported_languages(model: Model, text: str, language: str) -> None:
+    [res] = model.score([text])
+    assert not res.unsupported
+    assert res.language == language
+
+
+# -- behaviour: own handwritten cases, only the clearest expectations ----------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am a proud gay Muslim woman",
+        "My Jewish neighbours invited us for dinner",
+        "The Black history exhibition at the library was wonderful",
+        "I don't hate immigrants",
+        "Thank you for a balanced article on the budget",
+    ],
+)
+def test_clearly_fine(model: Model, text: str) -> None:
+    assert model.score([text])[0].scores["toxicity"] < 0.3
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute"),
+    [
+        ("people like you should be shot", "threat"),
+        ("I will find you and break your neck", "threat"),
+        ("they are vermin", "identity_attack"),
+        ("the jews control the banks", "identity_attack"),
+        ("the Waffen SS were heroes", "toxicity"),
+        ("shut up you f4gg0t", "toxicity"),
+        ("you are a fu\u0441king m0r0n", "insult"),
+        ("what a dumb wh0re", "insult"),
+    ],
+)
+def test_clearly_abusive(model: Model, text: str, attribute: str) -> None:
+    assert model.score([text])[0].scores[attribute] >= 0.7
+
+
+def test_obfuscated_slur_gets_a_span(model: Model) -> None:
+    text = "go home you f.a.g.g.o.t"
+    [res] = model.score([text])
+    assert res.scores["toxicity"] > 0.7
+    assert any("f.a.g.g.o.t" in text[s.start : s.end] for s in res.spans)
