@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "agora.moderation",
     "agora.importers",
     "agora.live",
+    "agora.perspective",
     "agora.demo",
 ]
 
@@ -54,6 +55,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Inside the CSP middleware: sets per-response `frame-ancestors` before the header is written.
+    "agora.accounts.middleware.FrameAncestorsMiddleware",
 ]
 
 ROOT_URLCONF = "agora.urls"
@@ -132,6 +136,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
+# Requests per minute and API key on the Perspective-compatible endpoint.
+PERSPECTIVE_REQUESTS_PER_MINUTE = config.get_int("perspective_requests_per_minute", 600)
+
 # A comment body is at most AGORA_MAX_COMMENT_LENGTH characters (per site, this is the ceiling);
 # the request limit leaves room for JSON escaping of that many characters.
 MAX_COMMENT_LENGTH = config.get_int("max_comment_length", 10_000)
@@ -145,7 +152,62 @@ if PUBLIC_URL.startswith("https://"):
     CSRF_COOKIE_SAMESITE = "None"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts-login"
+AUTHENTICATION_BACKENDS = ["agora.accounts.backends.ThrottledModelBackend"]
+
+# ---- identity, privacy, e-mail (see docs/identity.md) ----
+# Salt of the hashed IP addresses kept with comments; separate from SECRET_KEY so rotating
+# one does not silently change the other.
+IP_HASH_SALT = config.get("ip_hash_salt") or SECRET_KEY
+IP_RETENTION_DAYS = config.get_int("ip_retention_days", 90)
+READER_TOKEN_MAX_AGE = config.get_int("reader_token_max_age", 30 * 24 * 3600)
+ACCOUNT_DELETION_GRACE_DAYS = config.get_int("account_deletion_grace_days", 14)
+EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
+PASSWORD_RESET_TIMEOUT = 2 * 3600
+LOGIN_FAILURES_PER_ACCOUNT = config.get_int("login_failures_per_account", 5)
+LOGIN_FAILURES_PER_ADDRESS = config.get_int("login_failures_per_address", 20)
+LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+
+DEFAULT_FROM_EMAIL = config.get("email_from", "Agora <agora@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if config.get("email_url"):
+    from agora.accounts.email_config import from_url as _email_from_url
+
+    globals().update(_email_from_url(config.get("email_url")))
+elif config.get("smtp_host"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = config.get("smtp_host")
+    EMAIL_PORT = config.get_int("smtp_port", 25)
+    EMAIL_HOST_USER = config.get("smtp_user", "")
+    EMAIL_HOST_PASSWORD = config.get("smtp_password", "")
+    EMAIL_USE_TLS = config.get_bool("smtp_starttls", False)
+    EMAIL_USE_SSL = config.get_bool("smtp_ssl", False)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Strict policy for Agora's own pages. The demo newspaper and the admin use inline styles
+# (never inline script), hence 'unsafe-inline' for styles only. `frame-ancestors` is set per
+# response by FrameAncestorsMiddleware (sites' origins for embeddable pages, none for admin).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_AGE = 14 * 24 * 3600
 
 LOGGING = {
     "version": 1,

@@ -5,9 +5,21 @@ from django.db import models
 
 
 class User(AbstractUser):
-    """A person with an account: reader, moderator or admin."""
+    """A person with an account: reader, moderator or admin.
+
+    Local accounts use their lower-cased e-mail address as username; accounts created by a
+    publisher's single sign-on are named `sso:<site slug>:<publisher's user id>`.
+    """
 
     display_name = models.CharField(max_length=80, blank=True)
+    email_verified = models.BooleanField(default=False)
+    # Part of every reader token: bumping it logs the user out everywhere.
+    session_version = models.PositiveIntegerField(default=0)
+    sso_site = models.ForeignKey("comments.Site", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="sso_users")
+    sso_subject = models.CharField(max_length=255, blank=True)
+    # Set when the user asks for deletion; `agora purge_deleted_accounts` completes it later.
+    deletion_requested_at = models.DateTimeField(null=True, blank=True)
 
     def public_name(self) -> str:
         return self.display_name or self.username
@@ -40,3 +52,40 @@ def sites_moderated_by(user: User) -> models.QuerySet:
     if user.is_superuser:
         return Site.objects.all()
     return Site.objects.filter(roles__user=user)
+
+
+class SiteAuthSettings(models.Model):
+    """How one site lets people comment, and what happens to their data."""
+
+    class DeletionPolicy(models.TextChoices):
+        ANONYMISE = "anonymise", "Keep the text, remove the author"
+        REMOVE = "remove", "Remove the text, keep the place in the thread"
+
+    site = models.OneToOneField("comments.Site", on_delete=models.CASCADE, related_name="auth_settings")
+    anonymous_allowed = models.BooleanField(
+        default=True, help_text="Readers may comment under a name without an account.")
+    signup_allowed = models.BooleanField(default=True, help_text="Readers may create Agora accounts.")
+    require_verified_email = models.BooleanField(
+        default=False, help_text="Accounts must confirm their e-mail address before posting.")
+    sso_secret = models.CharField(
+        max_length=200, blank=True,
+        help_text="Shared secret for single sign-on tokens (HS256). Empty: single sign-on is off.")
+    sso_issuer = models.CharField(
+        max_length=200, blank=True, help_text="When set, SSO tokens must carry this `iss` claim.")
+    deletion_policy = models.CharField(max_length=16, choices=DeletionPolicy.choices,
+                                       default=DeletionPolicy.ANONYMISE)
+    ip_retention_days = models.PositiveIntegerField(
+        default=90, help_text="Hashed IP addresses of comments older than this are erased.")
+
+    class Meta:
+        verbose_name = "site sign-in and privacy settings"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"Sign-in settings of {self.site}"
+
+    @classmethod
+    def for_site(cls, site) -> SiteAuthSettings:
+        """The site's settings, or unsaved defaults when none were configured."""
+        found = cls.objects.filter(site=site).first()
+        return found or cls(site=site)

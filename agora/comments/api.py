@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from agora.accounts.readers import issue_reader_token, reader_from_token
+from agora.accounts.readers import identity_from_token, issue_reader_token
 from agora.comments import services, threads
 from agora.comments.models import Comment, Site
 from agora.errors import Forbidden, NotFound
@@ -147,8 +147,11 @@ class ArticleIn(Schema):
 # ---- helpers ---------------------------------------------------------------------------------
 
 def _actor(request: HttpRequest) -> services.Actor:
-    reader_id = reader_from_token(request.META.get(READER_HEADER)) or ""
-    return services.Actor(user=None, reader_id=reader_id, ip=_client_ip(request))
+    """The reader behind `X-Agora-Reader`: anonymous, or a user for a valid session token."""
+    identity = identity_from_token(request.META.get(READER_HEADER))
+    if identity is None:
+        return services.Actor(user=None, reader_id="", ip=_client_ip(request))
+    return services.Actor(user=identity.user, reader_id=identity.reader_id, ip=_client_ip(request))
 
 
 def _client_ip(request: HttpRequest) -> str:

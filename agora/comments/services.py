@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from agora.accounts.models import User
+from agora.accounts.policy import check_may_comment
 from agora.comments import markup
 from agora.comments.models import Article, Comment, Site, Vote, controversy_of
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -133,7 +134,7 @@ def _article_for_post(site: Site, url: str, title: str) -> Article:
 def hash_ip(ip: str) -> str:
     if not ip:
         return ""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{settings.IP_HASH_SALT}:{ip}".encode()).hexdigest()[:32]
 
 
 def clean_body(site: Site, body: str) -> str:
@@ -164,6 +165,7 @@ def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: 
                  author_email: str = "", parent_id: int | None = None, title: str = "",
                  ignore_nudge: bool = False) -> PostResult:
     """Validate, moderate and store a new comment. Nothing is written if any check fails."""
+    check_may_comment(site, actor)
     body = clean_body(site, body)
     author_name = clean_author_name(author_name, actor)
     article = _article_for_post(site, url, title)
