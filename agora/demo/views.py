@@ -26,7 +26,8 @@ def front_page(request: HttpRequest) -> HttpResponse:
     counts = {}
     if site:
         counts = dict(Article.objects.filter(site=site).values_list("url", "comment_count"))
-    stories = [(story, counts.get(story_url(story.slug), 0)) for story in content.STORIES]
+    stories = [{"story": story, "url": story_url(story.slug), "count": counts.get(story_url(story.slug), 0)}
+               for story in content.STORIES]
     return render(request, "demo/front.html", {"stories": stories, "site": DEMO_SITE})
 
 
