@@ -1,0 +1,234 @@
+"""The reader widget in headless Chromium, embedded on a page from a second origin.
+
+A real Django server (pytest-django's `live_server`) serves the API and `embed.js`; a tiny
+http.server on another port serves the host article page, whose CSS is deliberately hostile.
+Database setup happens outside the Playwright block: Playwright's sync API runs an event loop
+in this thread, and Django refuses ORM calls while one runs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HOSTILE_CSS = """
+* { color: red !important; font: 31px/3 "Comic Sans MS", cursive !important; letter-spacing: 4px !important;
+    text-transform: uppercase !important; box-sizing: content-box !important; }
+div { display: inline !important; padding: 40px !important; background: yellow !important;
+      border: 6px dashed red !important; }
+button, textarea, input, select, ol, li, article, p, h2, header, form { all: unset !important;
+      display: none !important; }
+:root { --bg: red; --fg: red; --accent: red; }
+"""
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Harbour bridge vote</title>
+<link rel="canonical" href="/story">
+<style>{css}</style></head><body><h1>Harbour bridge vote</h1>
+<p>Discussion: <a href="/story" data-agora-count-url="/story" id="count">no count yet</a></p>
+<div id="agora-comments"><p id="fallback">Server-rendered fallback</p></div>
+<script src="{agora}/embed.js" data-site="chronicle" async></script></body></html>"""
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+STYLE_PROPS = ["color", "background-color", "font-size", "font-family", "line-height", "letter-spacing",
+               "text-transform", "display", "padding-top", "padding-left", "margin-top",
+               "border-top-width", "border-top-style", "box-sizing", "visibility"]
+STYLED_PARTS = [".w", "h2", "textarea", "button.pri", "ol.th", "li", "article", ".au", ".bd p", "select"]
+
+
+@contextmanager
+def host_pages(agora_url: str) -> Iterator[str]:
+    """Serve /story (hostile CSS) and /plain (no CSS) from a second origin."""
+    pages = {"/story": PAGE.format(css=HOSTILE_CSS, agora=agora_url),
+             "/plain": PAGE.format(css="", agora=agora_url)}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path.split("?")[0], "not found").encode()
+            self.send_response(200 if self.path.split("?")[0] in pages else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def origin(live_server) -> Iterator[str]:
+    with host_pages(live_server.url) as host:
+        yield host
+
+
+@pytest.fixture
+def seeded(origin):
+    """The site allows the host page's origin; another reader already commented."""
+    from agora.comments import services
+    from agora.comments.models import Site
+
+    site = Site.objects.create(slug="chronicle", name="The Chronicle", allowed_origins=[origin])
+    result = services.post_comment(site=site, url=f"{origin}/story", body="The *old* bridge deserves a vote.",
+                                   author_name="Ada", actor=services.Actor(reader_id="someone-else"))
+    return {"site": site, "first": result.comment}
+
+
+@contextmanager
+def browser_page(chromium_path: str, width: int = 1000, height: int = 900):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+            page.set_default_timeout(8000)
+            yield page
+        finally:
+            browser.close()
+
+
+def shadow_focus(page) -> str:
+    """What has the keyboard focus inside the widget: tag name and accessible hint."""
+    return page.evaluate("""() => {
+        const el = document.getElementById('agora-comments').shadowRoot.activeElement;
+        if (!el) return '';
+        const label = el.closest('label');
+        return el.tagName + ':' + (label ? label.firstChild.textContent : el.textContent.trim());
+    }""")
+
+
+def comment(page, author: str):
+    return page.locator("li", has=page.locator(".au", has_text=author)).last
+
+
+def test_post_reply_vote_edit_and_reload(seeded, origin, chromium_path):
+    with browser_page(chromium_path) as page:
+        page.goto(f"{origin}/story")
+        composer = page.get_by_role("textbox", name="Join the discussion")
+        composer.wait_for()
+        assert page.locator("#fallback").count() == 0
+        assert page.get_by_role("heading", name="1 comment").is_visible()
+        assert page.locator("#count").inner_text() == "1 comment"
+
+        # An empty comment shows the API's own message, inline.
+        page.get_by_role("button", name="Post comment").click()
+        alert = page.locator("form .er").first
+        alert.wait_for()
+        assert alert.inner_text() == "Write something before posting: the comment is empty."
+
+        composer.fill("Build it, but **keep** the ferry.")
+        page.get_by_role("textbox", name="Your name").fill("Grace")
+        page.get_by_role("button", name="Post comment").click()
+        comment(page, "Grace").locator("strong", has_text="keep").wait_for()
+        mine_id = comment(page, "Grace").get_attribute("id")
+        mine = page.locator(f"#{mine_id}")
+        assert shadow_focus(page).startswith("ARTICLE")
+        assert page.get_by_role("heading", name="2 comments").is_visible()
+
+        mine.get_by_role("button", name="Reply").click()
+        assert shadow_focus(page) == "TEXTAREA:Reply to Grace"
+        mine.get_by_role("textbox", name="Reply to Grace").fill("Replying to myself: the ferry is cheaper.")
+        mine.get_by_role("button", name="Post reply").click()
+        reply = mine.locator("ol.k > li", has_text="the ferry is cheaper")
+        reply.wait_for()
+
+        ada = comment(page, "Ada")
+        ada.get_by_role("button", name="Upvote (0)").click()
+        upvote = ada.get_by_role("button", name="Upvote (1)")
+        upvote.wait_for()
+        assert upvote.get_attribute("aria-pressed") == "true"
+        assert ada.get_by_role("button", name="Edit").count() == 0  # not ours
+        assert mine.locator("article").first.get_by_role("button", name="Upvote (0)").is_disabled()
+
+        mine.locator("article").first.get_by_role("button", name="Edit").click()
+        editor = mine.get_by_role("textbox", name="Edit your comment")
+        assert editor.input_value() == "Build it, but **keep** the ferry."
+        editor.fill("Build it, and *keep* the ferry.")
+        mine.get_by_role("button", name="Save").click()
+        mine.locator("em", has_text="keep").wait_for()
+        assert mine.locator("article").first.locator("header").inner_text().endswith("edited")
+
+        page.reload()
+        page.get_by_role("heading", name="3 comments").wait_for()
+        assert mine.locator("em", has_text="keep").count() == 1
+        assert mine.locator("ol.k > li", has_text="the ferry is cheaper").count() == 1
+        assert mine.locator("article").first.get_by_role("button", name="Edit").count() == 1
+        upvote = comment(page, "Ada").get_by_role("button", name="Upvote (1)")
+        assert upvote.get_attribute("aria-pressed") == "true"
+        assert page.get_by_role("textbox", name="Your name").input_value() == "Grace"
+        assert page.locator("#count").inner_text() == "3 comments"
+
+
+def test_hostile_page_css_does_not_reach_the_widget(seeded, origin, chromium_path):
+    script = f"""() => {{
+        const root = document.getElementById('agora-comments').shadowRoot;
+        return {STYLED_PARTS!r}.map(sel => {{
+            const style = getComputedStyle(root.querySelector(sel));
+            return [sel, {STYLE_PROPS!r}.map(p => p + '=' + style.getPropertyValue(p))];
+        }});
+    }}"""
+    with browser_page(chromium_path) as page:
+        styles = {}
+        for name in ("plain", "story"):
+            page.goto(f"{origin}/{name}")
+            page.locator(".bd p").wait_for()
+            styles[name] = page.evaluate(script)
+            box = page.locator(".w").bounding_box()
+            assert box["height"] > 150 and box["width"] > 300
+    assert styles["story"] == styles["plain"]
+
+
+def test_narrow_screen_deep_thread_and_keyboard_posting(seeded, origin, chromium_path):
+    from agora.comments import services
+
+    parent = seeded["first"]
+    for depth in range(1, 9):  # deeper than the six levels the widget indents
+        parent = services.post_comment(site=seeded["site"], url=f"{origin}/story", parent_id=parent.pk,
+                                       body=f"Level {depth} reply.", author_name=f"Reader {depth}",
+                                       actor=services.Actor(reader_id=f"reader-{depth}")).comment
+    with browser_page(chromium_path, width=360, height=740) as page:
+        page.goto(f"{origin}/story")
+        page.get_by_text("Level 5 reply.").wait_for()
+        assert page.get_by_text("Level 6 reply.").count() == 0
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+
+        page.get_by_role("button", name="Continue this thread →").click()
+        page.get_by_text("Level 8 reply.").wait_for()
+        assert page.get_by_text("The old bridge").count() == 0
+        page.get_by_role("button", name="← Back to the whole discussion").click()
+        page.get_by_text("The old bridge").wait_for()
+
+        # Keyboard only: Tab to the comment box, type, Tab to the name, Tab to Post, Enter.
+        page.locator("h1").click()
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            if shadow_focus(page) == "TEXTAREA:Join the discussion":
+                break
+        assert shadow_focus(page) == "TEXTAREA:Join the discussion"
+        page.keyboard.type("Typed without a mouse.")
+        page.keyboard.press("Tab")
+        page.keyboard.type("Kim")
+        page.keyboard.press("Tab")
+        assert shadow_focus(page) == "BUTTON:Post comment"
+        page.keyboard.press("Enter")
+        comment(page, "Kim").wait_for()
+        assert shadow_focus(page).startswith("ARTICLE")
+        assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
