@@ -18,6 +18,7 @@ from agora.accounts.policy import check_may_comment
 from agora.comments import markup
 from agora.comments.models import Article, Comment, Site, Vote, controversy_of
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
+from agora.live import events as live_events
 from agora.moderation import pipeline
 
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
@@ -176,6 +177,7 @@ def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: 
     verdict = pipeline.moderate(pipeline.Submission(
         site=site, article=article, body=body, author_name=author_name, author=actor.user,
         reader_id=actor.reader_id, ip=actor.ip, parent=parent, ignore_nudge=ignore_nudge,
+        author_email=author_email.strip()[:254],
     ))
     if verdict.nudge and not ignore_nudge:
         return PostResult(None, verdict)
@@ -195,6 +197,7 @@ def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: 
         if comment.status == Comment.Status.APPROVED:
             _count_visible(comment, +1)
         _touch(article)
+        live_events.comment_changed(comment, "posted")
     return PostResult(comment, verdict)
 
 
@@ -239,6 +242,7 @@ def set_status(comment: Comment, status: str) -> None:
         if approved in (before, status):
             _count_visible(locked, +1 if status == approved else -1)
         _touch(locked.article)
+        live_events.comment_changed(locked, "status", before)
     comment.status = status
 
 
@@ -280,6 +284,7 @@ def edit_comment(comment: Comment, body: str, actor: Actor) -> PostResult:
         pipeline.record(comment, verdict)
     set_status(comment, verdict.status)
     _touch(comment.article)
+    live_events.comment_changed(comment, "edited")
     comment.refresh_from_db()
     return PostResult(comment, verdict)
 
@@ -289,6 +294,7 @@ def delete_comment(comment: Comment, actor: Actor) -> Comment:
     _check_editable(comment, actor)
     Comment.objects.filter(pk=comment.pk).update(is_deleted=True, body="", body_html="")
     _touch(comment.article)
+    live_events.comment_changed(comment, "deleted")
     comment.refresh_from_db()
     return comment
 
@@ -311,6 +317,7 @@ def vote(comment: Comment, value: int, actor: Actor) -> Comment:
             comment.controversy = controversy_of(comment.upvotes, comment.downvotes)
             comment.save(update_fields=["controversy"])
             _touch(comment.article)
+            live_events.comment_changed(comment, "voted")
     except IntegrityError:
         raise Conflict("You have already voted on this comment.", code="already_voted") from None
     return comment

@@ -68,10 +68,10 @@ class ModerationSettings(models.Model):
         default=list, blank=True, help_text="Domains whose links reject the comment."
     )
     rate_limit_per_ip = models.PositiveIntegerField(
-        default=20, help_text="Comments per rate window from one network (/24 IPv4, /48 IPv6); 0: off."
+        default=60, help_text="Comments per rate window from one network (/24 IPv4, /48 IPv6); 0: off."
     )
     rate_limit_per_author = models.PositiveIntegerField(
-        default=6, help_text="Comments per rate window from one account or reader; 0: off."
+        default=15, help_text="Comments per rate window from one account or reader; 0: off."
     )
     rate_window_seconds = models.PositiveIntegerField(default=60)
     repeat_detection = models.BooleanField(

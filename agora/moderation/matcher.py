@@ -1,0 +1,185 @@
+"""One compiled matcher for a whole word list, fast enough for thousands of entries.
+
+`agora.toxicity.normalize.TermMatcher` runs one regular expression per term, which costs
+milliseconds per comment with thousands of terms. This matcher keeps the same matching rules
+(whole words of the normalised text; each single letter of a term may appear once or twice;
+``*`` may stand in for letters as long as at least half of the letters are literal; words of a
+phrase may be separated by up to three non-word characters or by nothing) but looks every word
+of the comment up in a dictionary instead, so its cost depends on the comment, not on the list.
+
+It adds one tolerance the term matcher lacks: a plural ``s``/``es`` after a term of four or more
+letters still matches ("slurs" for "slur"), so lists need not spell out every plural.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import product
+
+from agora.toxicity.normalize import Normalized, normalize
+
+BANNED = "banned"
+SUSPECT = "suspect"
+_KIND_RANK = {BANNED: 0, SUSPECT: 1}
+
+_TOKEN = re.compile(r"[\w*]+")
+# The most doubled letters in one word whose single/double spellings are tried.
+_MAX_VARIED_RUNS = 4
+_MAX_PHRASE_GAP = 3
+_PLURAL_MIN_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A matched entry, as a range of the original text."""
+
+    start: int
+    end: int
+    text: str
+    phrase: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    phrase: str
+    kind: str
+    # Normalised words of the phrase after the first one.
+    rest: tuple[str, ...]
+
+
+def _runs(word: str) -> list[tuple[str, int]]:
+    runs: list[tuple[str, int]] = []
+    for ch in word:
+        if runs and runs[-1][0] == ch:
+            runs[-1] = (ch, runs[-1][1] + 1)
+        else:
+            runs.append((ch, 1))
+    return runs
+
+
+def _spellings(word: str) -> list[str]:
+    """The term spellings a word of the text can stand for: a doubled letter of the text
+    matches a single or a doubled letter of a term ("fuuck" is "fuck")."""
+    runs = _runs(word)
+    doubled = [i for i, (_, n) in enumerate(runs) if n >= 2][:_MAX_VARIED_RUNS]
+    if not doubled:
+        return [word]
+    spellings = []
+    for choice in product((1, 2), repeat=len(doubled)):
+        counts = {i: n for i, n in zip(doubled, choice, strict=True)}
+        spellings.append("".join(ch * counts.get(i, min(n, 2)) for i, (ch, n) in enumerate(runs)))
+    return spellings
+
+
+def _word_fits(term_word: str, text_word: str) -> bool:
+    return term_word in _spellings(text_word) or term_word in _plural_stems(text_word)
+
+
+def _plural_stems(word: str) -> list[str]:
+    stems = []
+    if word.endswith("es") and len(word) - 2 >= _PLURAL_MIN_LENGTH:
+        stems.append(word[:-2])
+    if word.endswith("s") and len(word) - 1 >= _PLURAL_MIN_LENGTH:
+        stems.append(word[:-1])
+    return [spelling for stem in stems for spelling in _spellings(stem)]
+
+
+def _starred_pattern(term_word: str) -> re.Pattern[str]:
+    """A term word as the obfuscated forms it may take with ``*`` in place of letters."""
+    parts = []
+    for ch, n in _runs(term_word):
+        literal = re.escape(ch) * 2 if n >= 2 else f"{re.escape(ch)}{{1,2}}"
+        parts.append(literal if not parts else rf"(?:{literal}|\*{{1,2}})")
+    return re.compile("".join(parts))
+
+
+class WordMatcher:
+    """Finds banned and suspect entries in comments; build once per list version."""
+
+    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+        self._by_first: dict[str, list[_Entry]] = defaultdict(list)
+        self._starrable: dict[str, list[str]] = defaultdict(list)
+        self._starred: dict[str, re.Pattern[str]] = {}
+        self.size = 0
+        for phrase, kind in entries:
+            words = _TOKEN.findall(normalize(phrase.replace("*", " ")).text)
+            if not words:
+                continue
+            self.size += 1
+            self._add(words[0], _Entry(phrase, kind, tuple(words[1:])))
+            if len(words) > 1:  # "heil hitler" is also caught as "heilhitler"
+                self._add("".join(words), _Entry(phrase, kind, ()))
+        for entries_of_word in self._by_first.values():
+            entries_of_word.sort(key=lambda e: (_KIND_RANK.get(e.kind, 9), -len(e.rest)))
+
+    def _add(self, first: str, entry: _Entry) -> None:
+        if first not in self._by_first and not entry.rest:
+            self._starrable[first[0]].append(first)
+        self._by_first[first].append(entry)
+
+    def find(self, text: str) -> list[Hit]:
+        return self.find_normalized(text, normalize(text))
+
+    def find_normalized(self, original: str, norm: Normalized) -> list[Hit]:
+        words = list(_TOKEN.finditer(norm.text))
+        hits: list[Hit] = []
+        for index, word in enumerate(words):
+            for entry in self._entries_for(word.group()):
+                end = self._phrase_end(entry, words, index, norm.text)
+                if end is None:
+                    continue
+                start, stop = norm.to_original(word.start(), end)
+                hits.append(Hit(start, stop, original[start:stop], entry.phrase, entry.kind))
+                break
+        return _without_overlaps(hits)
+
+    def _entries_for(self, word: str) -> list[_Entry]:
+        if "*" in word:
+            return self._starred_entries(word)
+        found: list[_Entry] = []
+        for spelling in (*_spellings(word), *_plural_stems(word)):
+            found.extend(self._by_first.get(spelling, ()))
+        return found
+
+    def _starred_entries(self, word: str) -> list[_Entry]:
+        stars = word.count("*")
+        if word[0] == "*" or len(word) - stars < stars:
+            return []  # "****" or "f***" hide too much to say which word it was
+        found: list[_Entry] = []
+        for term_word in self._starrable.get(word[0], ()):
+            if not len(term_word) <= len(word) <= 2 * len(term_word):
+                continue
+            pattern = self._starred.get(term_word)
+            if pattern is None:
+                pattern = self._starred[term_word] = _starred_pattern(term_word)
+            if pattern.fullmatch(word):
+                found.extend(e for e in self._by_first[term_word] if not e.rest)
+        return found
+
+    @staticmethod
+    def _phrase_end(entry: _Entry, words: list[re.Match[str]], index: int, text: str) -> int | None:
+        end = words[index].end()
+        for offset, term_word in enumerate(entry.rest, start=1):
+            if index + offset >= len(words):
+                return None
+            following = words[index + offset]
+            if following.start() - end > _MAX_PHRASE_GAP or not _word_fits(term_word, following.group()):
+                return None
+            end = following.end()
+        return end
+
+
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    hits.sort(key=lambda h: (h.start, -h.end, _KIND_RANK.get(h.kind, 9)))
+    kept: list[Hit] = []
+    for hit in hits:
+        if kept and hit.start < kept[-1].end:
+            if hit.kind == BANNED and kept[-1].kind != BANNED and hit.end <= kept[-1].end:
+                kept[-1] = Hit(kept[-1].start, kept[-1].end, kept[-1].text, hit.phrase, BANNED)
+            continue
+        kept.append(hit)
+    return kept

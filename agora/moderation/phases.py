@@ -1,0 +1,376 @@
+"""The pipeline's phases, in their default order. Each takes the `Context` of one submission and
+returns `Finding`s; see `agora.moderation.pipeline` for how they combine."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from django.conf import settings as django_settings
+from django.db.models import Q
+from django.utils import timezone
+
+from agora.comments.models import Comment
+from agora.errors import Forbidden, RateLimited
+from agora.moderation import hook, ratelimits, toxicity, wordlists
+from agora.moderation.matcher import BANNED, Hit
+from agora.moderation.models import ModerationSettings, Standing
+from agora.moderation.pipeline import ANNOTATE, PENDING, REJECTED, Finding, Reason, Submission
+from agora.moderation.sitesettings import settings_for
+from agora.toxicity.normalize import Normalized, normalize
+
+# Texts shorter than this ("Thanks!", "+1", "Agreed.") are repeated innocently all the time.
+REPEAT_MIN_LENGTH = 24
+_REPEAT_MEMORY = 20
+_URL = re.compile(
+    r"(?i)\b(?:https?://|www\.)[^\s<>()\[\]\"']+"
+    r"|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:com|net|org|info|biz|io|co|uk|de|fr|eu|ru|cn|xyz|top|me|ly|tk|to|cc|gg|tv|click|link|site|"
+    r"online|shop|app|dev|news)\b(?:/[^\s<>()\"']*)?"
+)
+
+
+class Context:
+    """One submission and what the phases learn about it, computed once and shared."""
+
+    def __init__(self, submission: Submission) -> None:
+        self.submission = submission
+        self.site = submission.site
+        self.article = submission.article
+        self.model_scores: dict[str, float] = {}
+        # Done by `record()` once the comment is stored (never for a nudged, unsaved comment).
+        self.followup: dict[str, object] = {"author_key": self.author_key}
+
+    @cached_property
+    def settings(self) -> ModerationSettings:
+        return settings_for(self.site)
+
+    @cached_property
+    def normalized(self) -> Normalized:
+        return normalize(self.submission.body)
+
+    @cached_property
+    def author_key(self) -> str:
+        if self.submission.author is not None:
+            return f"user:{self.submission.author.pk}"
+        if self.submission.reader_id:
+            return f"reader:{self.submission.reader_id}"
+        network = ratelimits.network_of(self.submission.ip)
+        return f"net:{network}" if network else ""
+
+    @cached_property
+    def standings(self) -> list[Standing]:
+        """Every standing on this site that matches the author by account, reader or e-mail."""
+        sub = self.submission
+        match = Q(pk__in=[])
+        if sub.author is not None:
+            match |= Q(user=sub.author)
+        if sub.reader_id:
+            match |= Q(reader_id=sub.reader_id)
+        email = sub.author_email or (sub.author.email if sub.author is not None else "")
+        if email:
+            match |= Q(email__iexact=email)
+        if not (sub.author is not None or sub.reader_id or email):
+            return []
+        return list(Standing.objects.filter(Q(site=self.site) & match))
+
+    @cached_property
+    def own_standing(self) -> Standing | None:
+        sub = self.submission
+        for standing in self.standings:
+            if sub.author is not None and standing.user_id == sub.author.pk:
+                return standing
+            if sub.author is None and sub.reader_id and standing.reader_id == sub.reader_id:
+                return standing
+        return None
+
+    @property
+    def trusted(self) -> bool:
+        author = self.submission.author
+        if author is not None and (author.is_staff or author.is_superuser):
+            return True
+        return self.own_standing is not None and self.own_standing.trusted
+
+    def approved_comments(self, enough: int) -> int:
+        """How many approved comments the author has here, counting at most `enough`."""
+        sub = self.submission
+        if sub.author is not None:
+            mine = Q(author=sub.author)
+        elif sub.reader_id:
+            mine = Q(reader_id=sub.reader_id)
+        else:
+            return 0
+        rows = Comment.objects.filter(Q(site=self.site, status=Comment.Status.APPROVED) & mine)
+        return len(rows.values_list("pk", flat=True)[:enough])
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    run: Callable[[Context], list[Finding]]
+    runs_after_decision: bool = True
+
+
+def _spans(hits: Iterable[Hit]) -> tuple[tuple[int, int, str], ...]:
+    return tuple((hit.start, hit.end, hit.text) for hit in hits)
+
+
+def _quoted(hits: Iterable[Hit]) -> str:
+    return ", ".join(f"“{hit.text}”" for hit in hits)
+
+
+# ---- 1 structure ---------------------------------------------------------------------------------
+
+def structure(context: Context) -> list[Finding]:
+    """Empty, too long, closed: the services refuse these first; the checks stay here for
+    other callers (imports, re-moderation). Banned and suspended authors are refused."""
+    sub = context.submission
+    _refuse_banned_or_suspended(context)
+    limit = min(context.site.max_comment_length, django_settings.MAX_COMMENT_LENGTH)
+    if not sub.body.strip():
+        return [Finding(Reason("structure", "empty", "The comment is empty."), REJECTED)]
+    if len(sub.body) > limit:
+        message = f"The comment is {len(sub.body):,} characters long; the limit is {limit:,}."
+        return [Finding(Reason("structure", "too_long", message), REJECTED)]
+    if context.article.is_closed and sub.editing is None:
+        return [Finding(Reason("structure", "closed", "Comments are closed on this article."), REJECTED)]
+    return []
+
+
+def _refuse_banned_or_suspended(context: Context) -> None:
+    now = timezone.now()
+    for standing in context.standings:
+        if standing.banned:
+            reason = f" Reason: {standing.ban_reason}" if standing.ban_reason else ""
+            raise Forbidden(f"You can no longer comment on {context.site.name}.{reason}", code="banned")
+    for standing in context.standings:
+        if standing.is_suspended(now):
+            until = timezone.localtime(standing.suspended_until).strftime("%Y-%m-%d %H:%M %Z")
+            reason = f" Reason: {standing.suspension_reason}" if standing.suspension_reason else ""
+            raise Forbidden(f"You cannot comment until {until}.{reason}", code="suspended")
+
+
+# ---- 2 word lists --------------------------------------------------------------------------------
+
+def word_list(context: Context) -> list[Finding]:
+    matcher = wordlists.matcher_for(context.site)
+    hits = matcher.find_normalized(context.submission.body, context.normalized)
+    findings = []
+    banned = [hit for hit in hits if hit.kind == BANNED]
+    suspect = [hit for hit in hits if hit.kind != BANNED]
+    if banned:
+        findings.append(Finding(
+            Reason("wordlist", "banned_word", f"Banned words: {_quoted(banned)}.", _spans(banned)),
+            REJECTED))
+    if suspect:
+        findings.append(Finding(
+            Reason("wordlist", "suspect_word", f"Words that need review: {_quoted(suspect)}.",
+                   _spans(suspect)),
+            PENDING, nudgeable=True))
+    return findings
+
+
+# ---- 3 user names --------------------------------------------------------------------------------
+
+def user_name(context: Context) -> list[Finding]:
+    """A display name is checked the first time it is used (and again when it changes)."""
+    name = context.submission.author_name
+    standing = context.own_standing
+    if not name or (standing is not None and standing.checked_name == name):
+        return []
+    hits = wordlists.matcher_for(context.site).find(name)
+    if not hits:
+        context.followup["checked_name"] = name
+        return []
+    banned = any(hit.kind == BANNED for hit in hits)
+    rule, action = ("banned_name", REJECTED) if banned else ("suspect_name", PENDING)
+    message = f"The display name “{name}” contains {_quoted(hits)}."
+    return [Finding(Reason("username", rule, message), action)]
+
+
+# ---- 4 links -------------------------------------------------------------------------------------
+
+def _domain(url: str) -> str:
+    candidate = url if "://" in url else f"http://{url}"
+    try:
+        host = urlsplit(candidate).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.")
+
+
+def _within(domain: str, domains: Iterable[str]) -> bool:
+    for listed in domains:
+        listed = listed.lower().strip().removeprefix("www.")
+        if listed and (domain == listed or domain.endswith(f".{listed}")):
+            return True
+    return False
+
+
+def links(context: Context) -> list[Finding]:
+    found = [(m.start(), m.end(), m.group(), _domain(m.group()))
+             for m in _URL.finditer(context.submission.body)]
+    found = [link for link in found if link[3]]
+    if not found:
+        return []
+    settings = context.settings
+    denied = [link for link in found if _within(link[3], settings.link_deny_domains)]
+    if denied:
+        domains = ", ".join(sorted({link[3] for link in denied}))
+        return [Finding(Reason("links", "denied_domain", f"Links to a blocked domain: {domains}.",
+                               tuple(link[:3] for link in denied)), REJECTED)]
+    own = [urlsplit(origin).hostname or "" for origin in context.site.allowed_origins]
+    unknown = [link for link in found if not _within(link[3], [*settings.link_allow_domains, *own])]
+    if not unknown or not settings.hold_links_from_new or context.trusted:
+        return []
+    if context.approved_comments(1) > 0:
+        return []
+    return [Finding(Reason("links", "link_from_new_commenter",
+                           "Links from a commenter without approved comments are reviewed first.",
+                           tuple(link[:3] for link in unknown)), PENDING)]
+
+
+# ---- 5 repeats and floods ------------------------------------------------------------------------
+
+def repeats(context: Context) -> list[Finding]:
+    sub = context.submission
+    if sub.editing is not None:
+        return []
+    _enforce_rate_limits(context)
+    if not context.settings.repeat_detection:
+        return []
+    text = " ".join(context.normalized.text.split())
+    if len(text) < REPEAT_MIN_LENGTH:
+        return []
+    fingerprint = hashlib.sha256(text.encode()).hexdigest()[:32]
+    context.followup["fingerprint"] = fingerprint
+    seen = ratelimits.seen_texts(context.site.pk, fingerprint)
+    author = context.author_key
+    if author and any(entry[0] == author for entry in seen):
+        return [Finding(Reason("repeats", "repeat_same_author",
+                               "The same text was posted by this author before."), PENDING)]
+    if any(entry[1] != context.article.pk for entry in seen):
+        return [Finding(Reason("repeats", "repeat_across_articles",
+                               "The same text was posted on another article."), PENDING)]
+    return []
+
+
+def _enforce_rate_limits(context: Context) -> None:
+    settings = context.settings
+    window = max(1, settings.rate_window_seconds)
+    network = ratelimits.network_of(context.submission.ip)
+    checks = [(settings.rate_limit_per_author, f"author:{context.author_key}", context.author_key),
+              (settings.rate_limit_per_ip, f"net:{network}", network)]
+    for limit, key, identity in checks:
+        if not limit or not identity:
+            continue
+        count, retry_after = ratelimits.hit(f"{context.site.pk}:{key}", window)
+        if count > limit:
+            raise RateLimited(f"You are posting too fast. Try again in {retry_after} seconds.",
+                              code="rate_limited")
+
+
+# ---- 6 toxicity model ----------------------------------------------------------------------------
+
+def model(context: Context) -> list[Finding]:
+    outcome = toxicity.score(context.submission.body)
+    if outcome is None:
+        return [Finding(Reason("model", "model_unavailable",
+                               "The toxicity model is unavailable; nothing was held for toxicity."))]
+    context.model_scores = outcome.scores
+    findings: list[Finding] = []
+    if outcome.unsupported:
+        findings.append(Finding(Reason("model", "language_unsupported",
+                                       f"The model does not read this language ({outcome.language}).",
+                                       scores=outcome.scores)))
+    strongest, labels = ANNOTATE, []
+    for label, levels in context.settings.model_thresholds.items():
+        score = outcome.scores.get(label)
+        if score is None:
+            continue
+        if score >= levels.get("reject", 2):
+            strongest = REJECTED
+            labels.append(label)
+        elif score >= levels.get("hold", 2):
+            strongest = strongest if strongest == REJECTED else PENDING
+            labels.append(label)
+    if labels:
+        listed = ", ".join(f"{label.replace('_', ' ')} {outcome.scores[label]:.2f}" for label in labels)
+        findings.append(Finding(
+            Reason("model", "toxicity", f"The model scores this comment high for {listed}.",
+                   outcome.spans, {label: outcome.scores[label] for label in labels}),
+            strongest, nudgeable=strongest == PENDING))
+    return findings
+
+
+# ---- 7 trust and pre-moderation ------------------------------------------------------------------
+
+def trust(context: Context) -> list[Finding]:
+    sub = context.submission
+    _enforce_slow_mode(context)
+    if context.trusted:
+        return []
+    standing = context.own_standing
+    settings = context.settings
+    if standing is not None and standing.always_premoderate:
+        return [Finding(Reason("trust", "author_premoderated",
+                               "Every comment of this author is reviewed first."), PENDING)]
+    if context.article.premoderate:
+        return [Finding(Reason("trust", "article_premoderated",
+                               "Every comment on this article is reviewed first."), PENDING)]
+    if settings.premoderate_all:
+        return [Finding(Reason("trust", "site_premoderated",
+                               "Every comment on this site is reviewed first."), PENDING)]
+    needed = settings.trust_ramp_approved
+    if needed and sub.editing is None:
+        approved = context.approved_comments(needed)
+        if approved < needed:
+            message = f"New commenters are reviewed until {needed} comments are approved ({approved} so far)."
+            return [Finding(Reason("trust", "trust_ramp", message), PENDING)]
+    return []
+
+
+def _enforce_slow_mode(context: Context) -> None:
+    seconds = context.article.slow_mode_seconds
+    if not seconds or context.submission.editing is not None or not context.author_key:
+        return
+    author = context.submission.author
+    if author is not None and (author.is_staff or author.is_superuser):
+        return
+    wait = ratelimits.slow_mode_wait(context.article.pk, context.author_key)
+    if wait:
+        raise RateLimited(f"Slow mode: one comment every {seconds} seconds. Try again in {wait} seconds.",
+                          code="slow_mode")
+    context.followup["slow_mode_seconds"] = seconds
+
+
+# ---- 8 external hook -----------------------------------------------------------------------------
+
+def external_hook(context: Context) -> list[Finding]:
+    settings = context.settings
+    if not settings.hook_url:
+        return []
+    return hook.call(settings, context.submission)
+
+
+PHASES: dict[str, Phase] = {phase.name: phase for phase in (
+    Phase("structure", structure),
+    Phase("wordlist", word_list),
+    Phase("username", user_name),
+    Phase("links", links),
+    Phase("repeats", repeats),
+    Phase("model", model),
+    Phase("trust", trust),
+    Phase("hook", external_hook, runs_after_decision=False),
+)}
+
+
+def ordered(names: Iterable[str]) -> list[Phase]:
+    """The phases in the site's order. Structure always runs first (bans must hold whatever the
+    order); names that are not phases are ignored."""
+    chosen = [PHASES[name] for name in dict.fromkeys(names) if name in PHASES and name != "structure"]
+    return [PHASES["structure"], *chosen]

@@ -1,0 +1,19 @@
+"""Keep cached moderation state in step with edits (admin, management commands, workspace)."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from agora.moderation import sitesettings, wordlists
+from agora.moderation.models import ModerationSettings, WordListEntry
+
+
+@receiver([post_save, post_delete], sender=ModerationSettings)
+def _settings_changed(instance: ModerationSettings, **_: object) -> None:
+    sitesettings.forget(instance.site_id)
+
+
+@receiver([post_save, post_delete], sender=WordListEntry)
+def _word_list_changed(instance: WordListEntry, **_: object) -> None:
+    wordlists.bump_version(instance.site_id)

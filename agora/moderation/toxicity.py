@@ -1,0 +1,54 @@
+"""The toxicity model as the pipeline sees it: scores and spans, or None when it is unavailable
+(package missing or artefact unreadable), in which case the pipeline only notes that."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+logger = logging.getLogger(__name__)
+# After a failed load, wait before trying again rather than paying for it on every comment.
+_RETRY_SECONDS = 60.0
+_state: dict[str, Any] = {"model": None, "failed_at": None}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    scores: dict[str, float]
+    spans: tuple[tuple[int, int, str], ...]
+    language: str
+    unsupported: bool
+
+
+def available() -> bool:
+    return _model() is not None
+
+
+def _model() -> Any:
+    if _state["model"] is not None:
+        return _state["model"]
+    failed_at = _state["failed_at"]
+    if failed_at is not None and time.monotonic() - failed_at < _RETRY_SECONDS:
+        return None
+    try:
+        from agora.toxicity import load
+
+        _state["model"] = load()
+    except Exception:  # any failure means: moderate without the model
+        logger.warning("Toxicity model unavailable; comments are moderated without it.", exc_info=True)
+        _state["failed_at"] = time.monotonic()
+        return None
+    return _state["model"]
+
+
+def score(body: str) -> Outcome | None:
+    model = _model()
+    if model is None:
+        return None
+    [result] = model.score([body])
+    spans = tuple(dict.fromkeys((span.start, span.end, body[span.start:span.end]) for span in result.spans))
+    scores = {label: round(float(value), 4) for label, value in result.scores.items()}
+    unsupported = bool(getattr(result, "unsupported", False))
+    return Outcome(scores, spans, getattr(result, "language", ""), unsupported)
