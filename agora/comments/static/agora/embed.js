@@ -499,7 +499,7 @@ function widget(host) {
         store("sso", sso);
         return signedIn(await api("/auth/sso", "POST", {site: SITE, token: sso}));
       }
-      me = (await api("/auth/me")).user || null;
+      me = (await api("/auth/me?site=" + encodeURIComponent(SITE))).user || null;
     } catch (e) { authOK = e.status !== 404 }
     renderAcct();
     if (me) renderTop();
