@@ -1,0 +1,1 @@
+from tests.accounts.helpers import mailbox  # noqa: F401  (fixture)
