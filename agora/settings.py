@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "agora.live.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "agora.comments.cors.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,6 +100,13 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+# Read replicas (AGORA_DATABASE_REPLICA_URLS, comma-separated): reads there, writes on default.
+for _index, _url in enumerate(config.get_list("database_replica_urls", [])):
+    DATABASES[f"replica{_index + 1}"] = {**dj_database_url.parse(_url, conn_max_age=600,
+                                                                conn_health_checks=True),
+                                         "TEST": {"MIRROR": "default"}}
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["agora.live.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = config.get("redis_url")
@@ -212,6 +220,9 @@ SESSION_COOKIE_AGE = 14 * 24 * 3600
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # AGORA_LOG_FORMAT=json: one JSON object per line, for log collectors.
+    "formatters": {"json": {"()": "agora.live.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             **({"formatter": "json"} if config.get("log_format") == "json" else {})}},
     "root": {"handlers": ["console"], "level": config.get("log_level", "WARNING")},
 }

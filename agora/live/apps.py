@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class LiveConfig(AppConfig):
     name = "agora.live"
     label = "live"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from agora.live import tasks  # noqa: F401  (configures the task broker)
+        from agora.live.models import Webhook
+        from agora.live.reactions import forget_site_webhooks
+
+        def forget(sender, instance: Webhook, **kwargs) -> None:
+            forget_site_webhooks(instance.site_id)
+
+        post_save.connect(forget, sender=Webhook, dispatch_uid="live-webhook-saved")
+        post_delete.connect(forget, sender=Webhook, dispatch_uid="live-webhook-deleted")

@@ -1,0 +1,165 @@
+"""Background jobs on Dramatiq: webhooks, e-mail, digests.
+
+With Redis (`AGORA_REDIS_URL`) jobs go to a Redis queue and `agora worker` runs them. Dramatiq
+acknowledges a job only after it succeeded; a worker that dies mid-job stops sending heartbeats
+and its unacknowledged jobs go back to the queue for another worker. Without Redis (the
+embedded default) the same jobs run in this process on a few background threads, after the
+request's transaction committed and outside the request.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import dramatiq
+from django.db import close_old_connections, connections
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import Middleware
+
+from agora.live import conf, metrics, redis_state
+
+logger = logging.getLogger("agora.live.tasks")
+
+QUEUE = "agora"
+NAMESPACE = "agora-tasks"
+
+
+class DjangoDatabaseConnections(Middleware):
+    """Jobs run on worker threads: give each a healthy connection and close it afterwards."""
+
+    def __init__(self, close_after_job: bool) -> None:
+        self.close_after_job = close_after_job
+
+    def before_process_message(self, broker, message):
+        close_old_connections()
+
+    def after_process_message(self, broker, message, *, result=None, exception=None):
+        outcome = "failed" if exception is not None else "succeeded"
+        metrics.tasks_total.labels(task=message.actor_name, outcome=outcome).inc()
+        if self.close_after_job:
+            connections.close_all()
+        else:
+            close_old_connections()
+
+    after_skip_message = after_process_message
+
+
+def _make_broker() -> dramatiq.Broker:
+    url = conf.redis_url()
+    if url:
+        broker = RedisBroker(url=url, namespace=NAMESPACE,
+                             heartbeat_timeout=conf.task_heartbeat_timeout_ms(),
+                             maintenance_chance=conf.task_maintenance_chance())
+    else:
+        broker = StubBroker()
+    broker.add_middleware(DjangoDatabaseConnections(close_after_job=not url))
+    return broker
+
+
+broker = _make_broker()
+dramatiq.set_broker(broker)
+IN_PROCESS = isinstance(broker, StubBroker)
+_local_worker: dramatiq.Worker | None = None
+_local_lock = threading.Lock()
+
+
+def _ensure_local_worker() -> None:
+    global _local_worker
+    with _local_lock:
+        if _local_worker is None:
+            _local_worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=200)
+            _local_worker.start()
+
+
+def enqueue(actor: dramatiq.Actor, *args: Any, delay_seconds: float | None = None) -> None:
+    """Queue a job. If Redis is unreachable the job runs on a thread of this process instead
+    (no retries then): a missing Redis never turns into an error page."""
+    options = {"delay": int(delay_seconds * 1000)} if delay_seconds else {}
+    if IN_PROCESS:
+        _ensure_local_worker()
+    try:
+        actor.send_with_options(args=args, **options)
+    except redis_state.ERRORS as error:
+        logger.warning("task queue unreachable (%s): running %s in this process", error,
+                       actor.actor_name)
+        threading.Thread(target=_run_here, args=(actor.fn, args), daemon=True).start()
+
+
+def _run_here(function: Callable, args: tuple) -> None:
+    try:
+        function(*args)
+    except Exception:
+        logger.exception("background job %s failed", function.__name__)
+    finally:
+        connections.close_all()
+
+
+def queue_depths() -> dict[str, int]:
+    if IN_PROCESS:
+        return {name: queue.qsize() for name, queue in broker.queues.items()}
+    try:
+        client = broker.client
+        return {name: client.llen(f"{NAMESPACE}:{name}") for name in (QUEUE, f"{QUEUE}.DQ")}
+    except redis_state.ERRORS:
+        return {}
+
+
+def run_worker(threads: int, stop: threading.Event) -> None:
+    """Consume jobs until `stop` is set (`agora worker`)."""
+    worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=500)
+    worker.start()
+    try:
+        stop.wait()
+    finally:
+        worker.stop()
+
+
+# ---- jobs ------------------------------------------------------------------------------------
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=0)
+def deliver_webhook(delivery_id: int) -> None:
+    from agora.live import webhooks
+
+    delay = webhooks.attempt(delivery_id)
+    if delay is not None:
+        enqueue(deliver_webhook, delivery_id, delay_seconds=delay)
+
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
+def comment_changed(comment_id: int, change: str, before: str = "") -> None:
+    from agora.live import reactions
+
+    reactions.after_change(comment_id, change, before)
+
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
+def send_reply_notifications(comment_id: int) -> None:
+    from agora.live import notify
+
+    notify.send_reply_notifications(comment_id)
+
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
+def send_moderator_digest(site_id: int) -> None:
+    from agora.live import notify
+
+    notify.send_moderator_digest(site_id)
+
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
+def article_escalated(article_id: int, reason: str) -> None:
+    from agora.live import reactions
+
+    reactions.after_escalation(article_id, reason)
+
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=0)
+def dispatch_webhooks(site_id: int, event: str, payload: dict) -> None:
+    from agora.live import webhooks
+
+    for delivery_id in webhooks.create_deliveries(site_id, event, payload):
+        enqueue(deliver_webhook, delivery_id)
