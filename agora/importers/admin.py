@@ -52,9 +52,8 @@ class ImportRunAdmin(admin.ModelAdmin):
             messages.error(request, "Importing needs the permission to add comments.")
             return HttpResponseRedirect(reverse("admin:importers_importrun_changelist"))
         form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            if self._run(request, form.cleaned_data):
-                return HttpResponseRedirect(reverse("admin:importers_importrun_changelist"))
+        if request.method == "POST" and form.is_valid() and self._run(request, form.cleaned_data):
+            return HttpResponseRedirect(reverse("admin:importers_importrun_changelist"))
         context = {**self.admin_site.each_context(request), "form": form, "title": "Import a file",
                    "opts": self.model._meta}
         return TemplateResponse(request, "admin/importers/upload.html", context)
@@ -70,12 +69,10 @@ class ImportRunAdmin(admin.ModelAdmin):
                     summary = services.import_file(
                         data["site"], data["format"], copy.name,
                         ImportOptions(status=data["status"], base_url=data["base_url"], progress=False),
-                        keep_pingbacks=data["keep_pingbacks"], url=data["url"],
+                        keep_pingbacks=data["keep_pingbacks"], url=data["url"], source=upload.name,
                     )
             except ImportFormatError as error:
                 messages.error(request, f"{upload.name}: {error} (nothing was imported)")
                 return False
-        ImportRun.objects.filter(site=data["site"], source=os.path.basename(copy.name)) \
-            .update(source=upload.name[:500])
         messages.success(request, f"{upload.name}: " + "; ".join(summary.lines()))
         return True

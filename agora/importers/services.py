@@ -46,7 +46,7 @@ def detect_format(path: str) -> str:
 
 
 def import_file(site: Site, format_name: str, path: str, options: ImportOptions, *,
-                keep_pingbacks: bool = False, url: str = "") -> Summary:
+                keep_pingbacks: bool = False, url: str = "", source: str = "") -> Summary:
     """Read `path` in `format_name` into `site`: all of it or, on any error, nothing."""
     read = reader(format_name)
     finishers: tuple = ()
@@ -58,7 +58,8 @@ def import_file(site: Site, format_name: str, path: str, options: ImportOptions,
         if options.status == "site":
             options.status = "source"
     records = read(path, keep_pingbacks=keep_pingbacks, url=url)
-    return run_import(site, records, options, format_name=format_name, source=os.path.basename(path),
+    return run_import(site, records, options, format_name=format_name,
+                      source=source or os.path.basename(path),
                       finishers=finishers)
 
 
