@@ -26,6 +26,7 @@ SUSPECT = "suspect"
 _KIND_RANK = {BANNED: 0, SUSPECT: 1}
 
 _TOKEN = re.compile(r"[\w*]+")
+_SEPARATOR = re.compile(r"[\s.\-_*~+,/\\:;'\"]")
 # The most doubled letters in one word whose single/double spellings are tried.
 _MAX_VARIED_RUNS = 4
 _MAX_PHRASE_GAP = 3
@@ -128,14 +129,33 @@ class WordMatcher:
         words = list(_TOKEN.finditer(norm.text))
         hits: list[Hit] = []
         for index, word in enumerate(words):
-            for entry in self._entries_for(word.group()):
-                end = self._phrase_end(entry, words, index, norm.text)
-                if end is None:
-                    continue
-                start, stop = norm.to_original(word.start(), end)
-                hits.append(Hit(start, stop, original[start:stop], entry.phrase, entry.kind))
-                break
+            hit = self._hit_at(original, norm, words, index) or self._hit_in_spaced_run(original, norm, word)
+            if hit is not None:
+                hits.append(hit)
         return _without_overlaps(hits)
+
+    def _hit_at(self, original: str, norm: Normalized, words: list[re.Match[str]], index: int) -> Hit | None:
+        word = words[index]
+        for entry in self._entries_for(word.group()):
+            end = self._phrase_end(entry, words, index, norm.text)
+            if end is not None:
+                start, stop = norm.to_original(word.start(), end)
+                return Hit(start, stop, original[start:stop], entry.phrase, entry.kind)
+        return None
+
+    def _hit_in_spaced_run(self, original: str, norm: Normalized, word: re.Match[str]) -> Hit | None:
+        """Normalisation joins runs of spaced single letters, and takes a one-letter word next to
+        the run along ("a f.a.g" becomes "afag"): try the run without its first or last letter."""
+        start, end = norm.to_original(word.start(), word.end())
+        if len(word.group()) < 4 or not _SEPARATOR.search(original, start, end):
+            return None
+        for left, right in ((1, 0), (0, 1), (1, 1)):
+            trimmed = word.group()[left:len(word.group()) - right]
+            entry = next((e for e in self._entries_for(trimmed) if not e.rest), None)
+            if entry is not None:
+                begin, stop = norm.to_original(word.start() + left, word.end() - right)
+                return Hit(begin, stop, original[begin:stop], entry.phrase, entry.kind)
+        return None
 
     def _entries_for(self, word: str) -> list[_Entry]:
         if "*" in word:
