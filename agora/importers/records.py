@@ -32,7 +32,9 @@ class CommentRecord:
     created_at: datetime
     parent_external_id: str = ""
     author_email: str = ""
-    author_username: str = ""  # links to an existing account of that username when there is one
+    # Agora exports only: the account the comment belongs to. Other systems' user names are never
+    # matched to local accounts (anyone could claim one).
+    author_username: str = ""
     # State in the source system: approved, pending (unapproved) or rejected (spam).
     source_status: str = "approved"
     is_deleted: bool = False

@@ -8,23 +8,49 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import ijson
+from ijson.common import ObjectBuilder
+
 from agora.importers.formats.jsonstream import items
-from agora.importers.records import ArticleRecord, CommentRecord, Skip
+from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Skip
 from agora.importers.text import html_to_text, parse_datetime
 
 _STATES = {"approved": "approved", "unapproved": "pending", "flagged": "pending"}
 
 
 def read(path: str, **_options) -> Iterator:
-    commenters: dict[str, tuple[str, str]] = {}
     with open(path, "rb") as stream:
-        for _number, person in items(stream, "commenters.item", "commenter"):
-            commenters[str(person.get("commenterHex"))] = (str(person.get("name") or ""),
-                                                          str(person.get("email") or ""))
+        commenters = _commenters(stream)
     seen_urls: set[str] = set()
     with open(path, "rb") as stream:
         for number, comment in items(stream, "comments.item", "comment"):
             yield from _comment(number, comment, commenters, seen_urls)
+
+
+def _commenters(stream) -> dict[str, tuple[str, str]]:
+    """First pass: the commenters (name, e-mail) by id; also checks the whole file is valid JSON,
+    naming the comment or commenter where it breaks."""
+    commenters: dict[str, tuple[str, str]] = {}
+    counts = {"comments.item": 0, "commenters.item": 0}
+    builder: ObjectBuilder | None = None
+    try:
+        for prefix, event, value in ijson.parse(stream, use_float=True):
+            if prefix in counts and event == "start_map":
+                counts[prefix] += 1
+                builder = ObjectBuilder() if prefix == "commenters.item" else None
+            if builder is None:
+                continue
+            builder.event(event, value)
+            if prefix == "commenters.item" and event == "end_map":
+                person = builder.value
+                commenters[str(person.get("commenterHex"))] = (str(person.get("name") or ""),
+                                                              str(person.get("email") or ""))
+                builder = None
+    except ijson.JSONError as error:
+        where = (f"commenter {counts['commenters.item']}" if counts["commenters.item"]
+                 else f"comment {counts['comments.item']}")
+        raise ImportFormatError(f"{where}: invalid JSON ({' '.join(str(error).split())[:200]})") from None
+    return commenters
 
 
 def _url(comment: dict) -> str:
