@@ -9,8 +9,9 @@ from ninja import Field, Query, Router, Schema
 from agora.accounts import privacy, services, sso
 from agora.accounts.readers import identity_from_token
 from agora.comments.api import READER_HEADER, ErrorOut, _site
+from agora.comments.cors import allowed_origins
 from agora.comments.models import Comment, Site
-from agora.errors import AgoraError
+from agora.errors import AgoraError, Forbidden
 
 router = Router(tags=["accounts"])
 
@@ -105,7 +106,16 @@ def _token(request: HttpRequest) -> str | None:
     return request.META.get(READER_HEADER)
 
 
+def _check_known_origin(request: HttpRequest) -> None:
+    """Endpoints without a site still answer only Agora itself and origins some site allows."""
+    origin = (request.META.get("HTTP_ORIGIN") or "").rstrip("/")
+    own = request.build_absolute_uri("/").rstrip("/")
+    if origin and origin != own and origin not in allowed_origins():
+        raise Forbidden(f"Origin {origin} may not use this Agora.", code="origin_not_allowed")
+
+
 def _current_user(request: HttpRequest):
+    _check_known_origin(request)
     identity = identity_from_token(_token(request))
     if identity is None or identity.user is None:
         raise AgoraError("Log in first.", code="unauthorized", status=401)
@@ -149,8 +159,9 @@ def single_sign_on(request: HttpRequest, payload: SsoIn):
     return _session(request, user, site)
 
 
-@router.post("/auth/logout", response={200: OkOut, 422: ErrorOut}, summary="Log out")
+@router.post("/auth/logout", response={200: OkOut, 403: ErrorOut, 422: ErrorOut}, summary="Log out")
 def logout(request: HttpRequest, payload: LogoutIn | None = None):
+    _check_known_origin(request)
     services.logout(_token(request), everywhere=bool(payload and payload.everywhere))
     return {"ok": True, "message": "Logged out."}
 
@@ -159,6 +170,7 @@ def logout(request: HttpRequest, payload: LogoutIn | None = None):
             summary="The logged-in user")
 def me(request: HttpRequest, site: str | None = Query(None, max_length=50)):
     """`user` is null for anonymous readers; `role` is for `site` when given."""
+    _check_known_origin(request)
     site_obj = _optional_site(request, site)
     identity = identity_from_token(_token(request))
     if identity is None or identity.user is None:
@@ -211,15 +223,17 @@ def resend_verification(request: HttpRequest):
     return {"ok": True, "message": "If your address is unconfirmed, a new link is on its way."}
 
 
-@router.post("/auth/password-reset", response={200: OkOut, 422: ErrorOut},
+@router.post("/auth/password-reset", response={200: OkOut, 403: ErrorOut, 422: ErrorOut},
              summary="Mail a password reset link")
 def password_reset(request: HttpRequest, payload: EmailIn):
+    _check_known_origin(request)
     services.request_password_reset(payload.email)
     return {"ok": True, "message": "If an account uses this address, a reset link is on its way."}
 
 
-@router.post("/auth/password-reset/confirm", response={200: OkOut, 422: ErrorOut},
+@router.post("/auth/password-reset/confirm", response={200: OkOut, 403: ErrorOut, 422: ErrorOut},
              summary="Set a new password with the mailed link")
 def password_reset_confirm(request: HttpRequest, payload: ResetIn):
+    _check_known_origin(request)
     services.reset_password(payload.uid, payload.token, payload.password)
     return {"ok": True, "message": "Your password is changed. Log in with the new one."}

@@ -67,9 +67,12 @@ def call(client, method: str, path: str, body: dict | None = None, token: str | 
         headers["HTTP_X_AGORA_READER"] = token
     if origin:
         headers["HTTP_ORIGIN"] = origin
-    kwargs = {"content_type": "application/json"} if body is not None else {}
-    data = body if body is not None else (None if method.upper() in {"GET", "POST"} else "")
-    return getattr(client, method.lower())(f"/api/v1{path}", data, **kwargs, **headers, **extra)
+    if body is None and method.upper() != "GET":  # like fetch() without a body
+        return client.generic(method.upper(), f"/api/v1{path}", b"", **headers, **extra)
+    if body is None:
+        return client.get(f"/api/v1{path}", **headers, **extra)
+    return getattr(client, method.lower())(f"/api/v1{path}", body, content_type="application/json",
+                                           **headers, **extra)
 
 
 def signup(client, site_slug: str, email: str, name: str = "Reader", password: str = PASSWORD):
