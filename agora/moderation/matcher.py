@@ -30,6 +30,9 @@ _SEPARATOR = re.compile(r"[\s.\-_*~+,/\\:;'\"]")
 # The most doubled letters in one word whose single/double spellings are tried.
 _MAX_VARIED_RUNS = 4
 _MAX_PHRASE_GAP = 3
+# Pieces of a word split by dots or hyphens that are tried joined ("sl.u.t").
+_MAX_PIECES = 6
+_JOINERS = frozenset({".", "-"})
 _PLURAL_MIN_LENGTH = 4
 
 
@@ -129,7 +132,9 @@ class WordMatcher:
         words = list(_TOKEN.finditer(norm.text))
         hits: list[Hit] = []
         for index, word in enumerate(words):
-            hit = self._hit_at(original, norm, words, index) or self._hit_in_spaced_run(original, norm, word)
+            hit = (self._hit_at(original, norm, words, index)
+                   or self._hit_in_spaced_run(original, norm, word)
+                   or self._hit_in_dotted_word(original, norm, words, index))
             if hit is not None:
                 hits.append(hit)
         return _without_overlaps(hits)
@@ -140,6 +145,22 @@ class WordMatcher:
             end = self._phrase_end(entry, words, index, norm.text)
             if end is not None:
                 start, stop = norm.to_original(word.start(), end)
+                return Hit(start, stop, original[start:stop], entry.phrase, entry.kind)
+        return None
+
+    def _hit_in_dotted_word(self, original: str, norm: Normalized, words: list[re.Match[str]],
+                            index: int) -> Hit | None:
+        """A word split by dots or hyphens into pieces that are not all single letters
+        ("sl.u.t", "fa-g-got"): try the pieces joined."""
+        joined = words[index].group()
+        for following in range(index + 1, min(index + _MAX_PIECES, len(words))):
+            gap = norm.text[words[following - 1].end():words[following].start()]
+            if gap not in _JOINERS:
+                return None
+            joined += words[following].group()
+            entry = next((e for e in self._entries_for(joined) if not e.rest), None)
+            if entry is not None:
+                start, stop = norm.to_original(words[index].start(), words[following].end())
                 return Hit(start, stop, original[start:stop], entry.phrase, entry.kind)
         return None
 
