@@ -76,6 +76,7 @@ class ResetIn(Schema):
 
 class ProfileIn(Schema):
     display_name: str | None = Field(None, max_length=200)
+    site: str | None = Field(None, max_length=50, description="Check the name against this site's rules.")
 
 
 class OwnCommentOut(Schema):
@@ -180,8 +181,9 @@ def me(request: HttpRequest, site: str | None = Query(None, max_length=50)):
 
 @router.patch("/auth/me", response={200: MeOut, **_AUTH_ERRORS}, summary="Update the profile")
 def update_me(request: HttpRequest, payload: ProfileIn):
-    user = services.update_profile(_current_user(request), payload.display_name)
-    return {"user": services.user_out(user, None)}
+    site = _optional_site(request, payload.site)
+    user = services.update_profile(_current_user(request), payload.display_name, site)
+    return {"user": services.user_out(user, site)}
 
 
 @router.delete("/auth/me", response={202: DeletionOut, **_AUTH_ERRORS}, summary="Delete the account")

@@ -7,6 +7,7 @@ writes anything.
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from urllib.parse import quote
 
 from django.conf import settings
@@ -71,27 +72,35 @@ def clean_email(email: str) -> str:
     return email
 
 
-def clean_display_name(name: str) -> str:
+def clean_display_name(name: str, site: Site | None = None) -> str:
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("Enter a display name.", code="name_required", field="display_name")
     if len(name) > 80:
         raise InvalidInput("The display name is longer than 80 characters.", code="too_long",
                            field="display_name")
-    check_display_name_words(name)
+    check_display_name_words(name, site)
     return name
 
 
-def check_display_name_words(name: str) -> None:
-    """Display names pass the moderation word checks (blocked words) when the moderation
-    app provides them (`agora.moderation.pipeline.check_name(name) -> str | None`, a reason)."""
-    from agora.moderation import pipeline
+@cache
+def _default_word_matcher():
+    from agora.moderation import wordlists
+    from agora.moderation.matcher import WordMatcher
 
-    check_name = getattr(pipeline, "check_name", None)
-    reason = check_name(name) if check_name else None
-    if reason:
-        raise InvalidInput(f"This display name is not allowed: {reason}", code="name_not_allowed",
-                           field="display_name")
+    return WordMatcher(wordlists.default_entries())
+
+
+def check_display_name_words(name: str, site: Site | None) -> None:
+    """Display names pass the moderation word lists: a banned word (through obfuscation) is
+    refused. The site's list when the site is known, else the shipped default list."""
+    from agora.moderation import wordlists
+    from agora.moderation.matcher import BANNED
+
+    matcher = wordlists.matcher_for(site) if site is not None else _default_word_matcher()
+    if any(hit.kind == BANNED for hit in matcher.find(name)):
+        raise InvalidInput("This display name contains a word that is not allowed here.",
+                           code="name_not_allowed", field="display_name")
 
 
 def clean_password(password: str, user: User) -> None:
@@ -113,7 +122,7 @@ def signup(site: Site, email: str, password: str, display_name: str) -> User:
     if not site_settings(site).signup_allowed:
         raise Forbidden(f"Site '{site.slug}' does not offer Agora accounts.", code="signup_closed")
     email = clean_email(email)
-    display_name = clean_display_name(display_name)
+    display_name = clean_display_name(display_name, site)
     user = User(username=email, email=email, display_name=display_name)
     clean_password(password, user)
     if User.objects.filter(username=email).exists():
@@ -244,8 +253,8 @@ def reset_password(uid: str, token: str, password: str) -> User:
 
 # ---- profile ---------------------------------------------------------------------------------
 
-def update_profile(user: User, display_name: str | None) -> User:
+def update_profile(user: User, display_name: str | None, site: Site | None = None) -> User:
     if display_name is not None:
-        user.display_name = clean_display_name(display_name)
+        user.display_name = clean_display_name(display_name, site)
         User.objects.filter(pk=user.pk).update(display_name=user.display_name)
     return user

@@ -131,7 +131,7 @@ def _claim_jti(site: Site, claims: SsoClaims) -> None:
 def sign_in(site: Site, token: str) -> User:
     """Create or update the site's user from a verified token."""
     claims = decode(site, token)
-    display_name = clean_display_name(claims.name)
+    display_name = clean_display_name(claims.name, site)
     _claim_jti(site, claims)
     username = f"sso:{site.slug}:{claims.subject}"[:150]
     with transaction.atomic():

@@ -202,3 +202,17 @@ def test_password_is_hashed_with_argon2(client, site):
     user_token(client, site.slug, "ada@example.org")
     assert User.objects.get().password.startswith("argon2")
     assert PASSWORD not in User.objects.get().password
+
+
+def test_display_names_pass_the_word_lists(client, site):
+    refused = signup(client, site.slug, "ada@example.org", name="S1eg  H.e.i.l fan")
+    assert refused.status_code == 422 and refused.json()["code"] == "name_not_allowed"
+    assert not User.objects.exists()
+    token = user_token(client, site.slug, "ada@example.org", "Ada")
+    for body in ({"display_name": "kys"}, {"display_name": "KYS", "site": site.slug}):
+        response = call(client, "PATCH", "/auth/me", body, token=token)
+        assert response.status_code == 422 and response.json()["field"] == "display_name"
+    assert User.objects.get().display_name == "Ada"
+    # Whole words only: Scunthorpe is a town.
+    town = call(client, "PATCH", "/auth/me", {"display_name": "Scunthorpe Sam"}, token=token)
+    assert town.status_code == 200
