@@ -30,7 +30,8 @@ class ImportForm(forms.Form):
     )
     keep_pingbacks = forms.BooleanField(required=False, help_text="WordPress pingbacks and trackbacks.")
     base_url = forms.CharField(required=False, help_text="Prefix for relative thread URLs.")
-    url = forms.URLField(required=False, assume_scheme="https", help_text="The article's URL (saved-page format).")
+    url = forms.URLField(required=False, assume_scheme="https",
+                         help_text="The article's URL (saved-page format).")
 
 
 @admin.register(ImportRun)

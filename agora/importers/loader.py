@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Subquery, Value
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from tqdm import tqdm
@@ -23,6 +23,7 @@ from agora.accounts.models import User
 from agora.comments import markup, services
 from agora.comments.models import Article, Comment, Site
 from agora.errors import InvalidInput
+from agora.importers import portable
 from agora.importers.records import ArticleRecord, CommentRecord, Notice, Skip
 from agora.moderation import pipeline
 
@@ -138,6 +139,8 @@ class Loader:
                       "is_closed": record.is_closed},
         )
         self.summary.articles_created += created
+        if created and record.extra:
+            Article.objects.filter(pk=article.pk).update(**record.extra)
         self.articles[record.key] = article
 
     def _absolute(self, url: str) -> str:
@@ -169,10 +172,7 @@ class Loader:
         if not self.batch:
             return
         batch, self.batch, self.batch_ids = self.batch, [], set()
-        existing = set(
-            Comment.objects.filter(site=self.site, external_id__in=[r.external_id for r in batch])
-            .values_list("external_id", flat=True)
-        )
+        existing = self._existing([r.external_id for r in batch])
         fresh = [r for r in batch if r.external_id not in existing]
         for record in batch:
             if record.external_id in existing:
@@ -279,16 +279,25 @@ class Loader:
             comment.depth, comment.path = parent.depth + 1, f"{parent.path}.{segment}"
 
     def _lookup(self, external_ids: set[str]) -> dict[str, _Resolved]:
-        """Placed comments (path set) of this site by external id."""
+        """Placed comments (path set) of this site by key: external id, or for comments born in
+        this Agora instance the `agora:<instance>:<id>` key its exports give them."""
         found: dict[str, _Resolved] = {}
         ids = list(external_ids)
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start:start + BATCH_SIZE]
-            rows = Comment.objects.filter(site=self.site, external_id__in=chunk).exclude(path="") \
-.values_list("external_id", "pk", "path", "depth", "root_id", "article_id")
-            for external_id, *rest in rows:
-                found[external_id] = _Resolved(*rest)
+            native = portable.native_ids(chunk)
+            condition = Q(external_id__in=chunk) | Q(pk__in=native, external_id="")
+            rows = Comment.objects.filter(condition, site=self.site).exclude(path="") \
+                .values_list("external_id", "pk", "path", "depth", "root_id", "article_id")
+            for external_id, pk, *rest in rows:
+                found[external_id or portable.comment_key(pk, "")] = _Resolved(pk, *rest)
         return found
+
+    def _existing(self, keys: list[str]) -> set[str]:
+        native = portable.native_ids(keys)
+        rows = Comment.objects.filter(Q(external_id__in=keys) | Q(pk__in=native, external_id=""),
+                                      site=self.site).values_list("external_id", "pk")
+        return {external_id or portable.comment_key(pk, "") for external_id, pk in rows}
 
     def resolve_deferred(self) -> None:
         """Second pass: place replies that came before their parents, generation by generation;

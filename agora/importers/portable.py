@@ -6,15 +6,17 @@ points at them, directly or through another such model (moderation decisions, fl
 roles, settings...), is found here generically, so the export stays lossless as models are added.
 
 Portable references: a site is "site", an article its URL, a comment its key (its external id, or
-`agora:<id>` for comments born in Agora), a user its username, any other exported row
-`{"model": label, "pk": old id}`.
+`agora:<instance>:<id>` for comments born in this Agora installation), a user its username, any
+other exported row `{"model": label, "pk": old id}`.
 """
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 
 from agora.accounts.models import User
@@ -25,8 +27,19 @@ CORE_MODELS = (Site, Article, Comment, Vote)
 SKIPPED_LABELS = {"importers.importrun", "importers.auditfinding"}
 
 
+def instance_id() -> str:
+    """Tells this installation's comment ids from another's in export keys."""
+    return hashlib.sha256(f"agora-instance:{settings.SECRET_KEY}".encode()).hexdigest()[:10]
+
+
 def comment_key(pk: int, external_id: str) -> str:
-    return external_id or f"agora:{pk}"
+    return external_id or f"agora:{instance_id()}:{pk}"
+
+
+def native_ids(keys: list[str]) -> list[int]:
+    """Comment ids of this installation named by `agora:<instance>:<id>` keys."""
+    prefix = f"agora:{instance_id()}:"
+    return [int(key[len(prefix):]) for key in keys if key.startswith(prefix) and key[len(prefix):].isdigit()]
 
 
 def _references(model) -> list[models.ForeignKey]:

@@ -21,6 +21,8 @@ class ArticleRecord:
     title: str = ""
     published_at: datetime | None = None
     is_closed: bool = False
+    # Columns a lossless restore sets on a newly created article (agora format only).
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -23,7 +23,7 @@ def test_disqus_threads_replies_states_and_html(site):
     assert summary.skipped["thread deleted in Disqus"] == 1
     assert summary.skipped["comment of a thread deleted in Disqus"] == 1
     article = Article.objects.get(site=site, url="https://news.example/2024/harbour-bridge")
-    assert article.title == "Harbour bridge reopens – finally"
+    assert article.title == "Harbour bridge reopens \u2013 finally"
 
     first = comments["disqus:1001"]
     assert first.body == "About time!\nSee [the works page](https://city.example/works)."
@@ -151,8 +151,10 @@ def test_commento_export(site):
 
 def test_pipeline_verdicts_decide_with_the_source_state(site):
     verdicts = {}
-    summary = run_import(site, "disqus", "disqus.xml",
-                         verdict_sink=lambda comment, verdict: verdicts.setdefault(comment.external_id, verdict))
+    def keep(comment, verdict):
+        verdicts[comment.external_id] = verdict
+
+    summary = run_import(site, "disqus", "disqus.xml", verdict_sink=keep)
     strictness = {"approved": 0, "pending": 1, "rejected": 2}
     source = {"disqus:1002": "rejected"}
     for comment in Comment.objects.filter(site=site):

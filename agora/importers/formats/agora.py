@@ -12,7 +12,7 @@ from django.core import serializers
 from django.db import IntegrityError, models, transaction
 
 from agora.accounts.models import User
-from agora.comments.models import Article, Comment, Vote
+from agora.comments.models import Article, Vote
 from agora.importers import portable
 from agora.importers.formats.jsonstream import items, lines
 from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError
@@ -44,9 +44,14 @@ def _record(number: int, record: dict):
     if kind == "user":
         return UserRecord(fields)
     if kind == "article":
-        return ArticleRecord(key=fields["url"], url=fields["url"], title=fields.get("title") or "",
-                             published_at=parse_datetime(fields.get("published_at"), where),
-                             is_closed=bool(fields.get("is_closed")))
+        return ArticleRecord(
+            key=fields["url"], url=fields["url"], title=fields.get("title") or "",
+            published_at=parse_datetime(fields.get("published_at"), where),
+            is_closed=bool(fields.get("is_closed")),
+            extra={"premoderate": bool(fields.get("premoderate")),
+                   "slow_mode_seconds": int(fields.get("slow_mode_seconds") or 0),
+                   "created_at": parse_datetime(fields.get("created_at"), where)},
+        )
     if kind == "comment":
         return _comment(where, record, fields)
     if kind == "vote":
@@ -122,8 +127,7 @@ class _Restorer:
 
     def comment_ids(self, keys: set[str]) -> dict[str, int]:
         self.loader.flush()
-        return dict(Comment.objects.filter(site=self.loader.site, external_id__in=keys)
-                    .values_list("external_id", "pk"))
+        return {key: found.pk for key, found in self.loader._lookup(keys).items()}
 
     def created_here(self, pk: int) -> bool:
         low_high = self.loader.created_range
@@ -190,6 +194,7 @@ class RelatedRecord:
         if not new_comment and model.objects.filter(**lookup).exists():
             loader.summary.skip(f"{self.model} already present")
             return
+        times = _automatic_times(model, row)
         try:
             with transaction.atomic():
                 row.save(force_insert=True)
@@ -197,6 +202,9 @@ class RelatedRecord:
             loader.summary.skip(f"{self.model} already present")
             return
         restorer.new_ids[(self.model, self.pk)] = row.pk
+        if times:  # save() overwrote auto_now / auto_now_add fields: put the exported times back
+            model.objects.filter(pk=row.pk).update(**times)
+
 
     def _mapped(self, model, restorer: _Restorer) -> dict | None:
         mapped: dict = {}
@@ -241,3 +249,9 @@ def finish(loader) -> None:
     """Called by the loader after the last record."""
     if hasattr(loader, "restorer") and loader.restorer.votes:
         loader.restorer.flush_votes()
+
+
+def _automatic_times(model, row) -> dict:
+    return {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields
+            if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+            and getattr(row, f.attname) is not None}

@@ -7,12 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agora.importers.formats.xmlstream import child, child_text, internal_id, iter_elements, local_name
+from agora.importers.formats.xmlstream import (
+    child,
+    child_text,
+    internal_id,
+    iter_elements,
+    local_name,
+    require_marker,
+)
 from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Skip
 from agora.importers.text import html_to_text, parse_datetime
 
 
 def read(path: str, **_options) -> Iterator:
+    require_marker(path, b"<disqus", "a Disqus export")
     deleted_threads: set[str] = set()
     seen_root = False
     for element in iter_elements(path, ("thread", "post"), recover=True):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from agora.importers.formats.xmlstream import child, child_text, iter_elements, local_name
+from agora.importers.formats.xmlstream import child, child_text, iter_elements, local_name, require_marker
 from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Skip
 from agora.importers.text import html_to_text, parse_datetime
 
@@ -23,6 +23,7 @@ def _is_wordpress(element) -> bool:
 
 
 def read(path: str, *, keep_pingbacks: bool = False, **_options) -> Iterator:
+    require_marker(path, b"wordpress.org/export/", "a WordPress export (WXR)")
     announced: set[str] = set()
     blog = None
     for element in iter_elements(path, ("comment", "item"), recover=False, records=("item",)):

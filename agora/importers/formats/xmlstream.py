@@ -117,6 +117,14 @@ def _unrecovered(error_log) -> Iterator[Notice]:
         yield Notice(f"… and {len(errors) - 10} more parse errors")
 
 
+def require_marker(path: str, marker: bytes, what: str) -> None:
+    """Refuse early a file of another kind: `marker` must appear near the start."""
+    with open(path, "rb") as stream:
+        head = stream.read(64 * 1024)
+    if marker not in head:
+        raise ImportFormatError(f"line 1: not {what} ({marker.decode()!r} not found at the start)")
+
+
 def local_name(element: etree._Element) -> str:
     return etree.QName(element).localname
 
