@@ -15,15 +15,16 @@ from agora.comments.models import Article, Comment, Site
 DEFAULT_PHASE_ORDER = ["structure", "wordlist", "username", "links", "repeats", "model", "trust", "hook"]
 
 # Per-label thresholds of the toxicity model (Perspective's seven labels). A score at or above
-# "hold" holds the comment (or nudges the reader first), at or above "reject" rejects it.
+# "hold" holds the comment (or nudges the reader first), at or above "reject" rejects it. Rudeness
+# alone is never rejected by the model (above 1 means never): a moderator decides.
 DEFAULT_MODEL_THRESHOLDS = {
-    "toxicity": {"hold": 0.80, "reject": 0.98},
-    "severe_toxicity": {"hold": 0.60, "reject": 0.90},
-    "identity_attack": {"hold": 0.60, "reject": 0.95},
-    "insult": {"hold": 0.80, "reject": 0.99},
+    "toxicity": {"hold": 0.80, "reject": 1.01},
+    "severe_toxicity": {"hold": 0.50, "reject": 0.90},
+    "identity_attack": {"hold": 0.60, "reject": 0.97},
+    "insult": {"hold": 0.85, "reject": 1.01},
     "profanity": {"hold": 0.90, "reject": 1.01},
-    "threat": {"hold": 0.60, "reject": 0.95},
-    "sexually_explicit": {"hold": 0.70, "reject": 0.99},
+    "threat": {"hold": 0.60, "reject": 0.97},
+    "sexually_explicit": {"hold": 0.70, "reject": 1.01},
 }
 
 

@@ -176,13 +176,16 @@ def word_list(context: Context) -> list[Finding]:
 
 # ---- 3 user names --------------------------------------------------------------------------------
 
+# Names run words together: "SlurPatrol", "Slur88". Split them where a reader would.
+_NAME_WORD_BREAKS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d{2,}\b)")
+
 def user_name(context: Context) -> list[Finding]:
     """A display name is checked the first time it is used (and again when it changes)."""
     name = context.submission.author_name
     standing = context.own_standing
     if not name or (standing is not None and standing.checked_name == name):
         return []
-    hits = wordlists.matcher_for(context.site).find(name)
+    hits = wordlists.matcher_for(context.site).find(_NAME_WORD_BREAKS.sub(" ", name))
     if not hits:
         context.followup["checked_name"] = name
         return []
