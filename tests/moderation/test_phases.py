@@ -19,7 +19,7 @@ from agora.errors import Forbidden, RateLimited
 from agora.moderation import ratelimits
 from agora.moderation.models import Standing
 from agora.moderation.pipeline import Submission, moderate
-from tests.moderation.conftest import post_direct
+from tests.moderation.conftest import post, post_direct, reader_token
 
 pytestmark = pytest.mark.django_db
 LONG_TEXT = "Vote for the harbour plan, it is the only sensible option on the table!"
@@ -113,7 +113,7 @@ def test_same_text_across_articles_is_held_and_short_texts_are_not(site, article
     assert post_direct(site, "https://news.example/other", "Agreed!", reader="a").comment.status == "approved"
 
 
-def test_rate_limit_per_author_answers_429(site, client, article_url, without_model):
+def test_rate_limit_per_author_refuses_the_next_comment(site, article_url, without_model):
     without_model.rate_limit_per_author = 2
     without_model.save()
     for n in range(2):
@@ -122,9 +122,15 @@ def test_rate_limit_per_author_answers_429(site, client, article_url, without_mo
         post_direct(site, article_url, "One too many.")
     assert limited.value.status == 429 and "Try again in" in limited.value.message
     assert post_direct(site, article_url, "Someone else.", reader="other").comment is not None
-    response = client.post("/api/v1/comments", {"site": "chronicle", "url": article_url, "body": "x",
-                                                "author_name": "A"}, content_type="application/json")
-    assert response.status_code in (201, 429)
+
+
+def test_rate_limit_reaches_the_api_as_429(site, client, article_url, without_model):
+    without_model.rate_limit_per_author = 1
+    without_model.save()
+    token = reader_token(client)
+    assert post(client, article_url, "First word.", token)["http"] == 201
+    limited = post(client, article_url, "Second word.", token)
+    assert (limited["http"], limited["code"]) == (429, "rate_limited")
 
 
 def test_rate_limit_counts_a_whole_network(site, article_url, without_model):
@@ -142,6 +148,7 @@ def test_networks_are_slash_24_and_slash_48():
     assert ratelimits.network_of("2001:db8:abcd:12::1") == "2001:db8:abcd::/48"
     assert ratelimits.network_of("::ffff:198.51.100.4") == "198.51.100.0/24"
     assert ratelimits.network_of("not an ip") == ""
+    assert ratelimits.network_of("127.0.0.1") == ratelimits.network_of("::1") == ""
 
 
 def test_rate_limit_counters_are_shared_through_redis(redis_url):
