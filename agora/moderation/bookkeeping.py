@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from agora.comments.models import Comment
-from agora.moderation import escalation, ratelimits
+from agora.moderation import escalation, ratelimits, standings
 from agora.moderation.models import Decision, Standing
 from agora.moderation.pipeline import APPROVED, Verdict
 from agora.moderation.sitesettings import settings_for
@@ -27,6 +27,8 @@ def record_verdict(comment: Comment, verdict: Verdict) -> Decision:
         ratelimits.start_slow_mode(comment.article_id, author_key, int(followup["slow_mode_seconds"]))
     if followup.get("checked_name"):
         _remember_name(comment, str(followup["checked_name"]))
+        if followup.get("standings_key"):
+            standings.forget_entry(str(followup["standings_key"]))
     if verdict.status != APPROVED:
         escalation.check(comment.article, settings)
     return decision

@@ -26,12 +26,15 @@ SUSPECT = "suspect"
 _KIND_RANK = {BANNED: 0, SUSPECT: 1}
 
 _TOKEN = re.compile(r"[\w*]+")
+_DOUBLED = re.compile(r"(.)\1")
 _SEPARATOR = re.compile(r"[\s.\-_*~+,/\\:;'\"]")
 # The most doubled letters in one word whose single/double spellings are tried.
 _MAX_VARIED_RUNS = 4
 _MAX_PHRASE_GAP = 3
 # Pieces of a word split by dots or hyphens that are tried joined ("sl.u.t").
 _MAX_PIECES = 6
+# Words of the text whose lookups are remembered (a bounded memory, cleared when full).
+_SEEN_WORDS = 50_000
 _JOINERS = frozenset({".", "-"})
 _PLURAL_MIN_LENGTH = 4
 
@@ -68,6 +71,8 @@ def _runs(word: str) -> list[tuple[str, int]]:
 def _spellings(word: str) -> list[str]:
     """The term spellings a word of the text can stand for: a doubled letter of the text
     matches a single or a doubled letter of a term ("fuuck" is "fuck")."""
+    if not _DOUBLED.search(word):
+        return [word]
     runs = _runs(word)
     doubled = [i for i, (_, n) in enumerate(runs) if n >= 2][:_MAX_VARIED_RUNS]
     if not doubled:
@@ -108,6 +113,7 @@ class WordMatcher:
         self._by_first: dict[str, list[_Entry]] = defaultdict(list)
         self._starrable: dict[str, list[str]] = defaultdict(list)
         self._starred: dict[str, re.Pattern[str]] = {}
+        self._seen: dict[str, list[_Entry]] = {}
         self.size = 0
         for phrase, kind in entries:
             words = _TOKEN.findall(normalize(phrase.replace("*", " ")).text)
@@ -152,6 +158,8 @@ class WordMatcher:
                             index: int) -> Hit | None:
         """A word split by dots or hyphens into pieces that are not all single letters
         ("sl.u.t", "fa-g-got"): try the pieces joined."""
+        if words[index].end() >= len(norm.text) or norm.text[words[index].end()] not in _JOINERS:
+            return None
         joined = words[index].group()
         for following in range(index + 1, min(index + _MAX_PIECES, len(words))):
             gap = norm.text[words[following - 1].end():words[following].start()]
@@ -167,8 +175,10 @@ class WordMatcher:
     def _hit_in_spaced_run(self, original: str, norm: Normalized, word: re.Match[str]) -> Hit | None:
         """Normalisation joins runs of spaced single letters, and takes a one-letter word next to
         the run along ("a f.a.g" becomes "afag"): try the run without its first or last letter."""
+        if len(word.group()) < 4:
+            return None
         start, end = norm.to_original(word.start(), word.end())
-        if len(word.group()) < 4 or not _SEPARATOR.search(original, start, end):
+        if end - start <= len(word.group()) or not _SEPARATOR.search(original, start, end):
             return None
         for left, right in ((1, 0), (0, 1), (1, 1)):
             trimmed = word.group()[left:len(word.group()) - right]
@@ -179,11 +189,20 @@ class WordMatcher:
         return None
 
     def _entries_for(self, word: str) -> list[_Entry]:
+        """Entries whose first word this word of the text can be (remembered per word: comments
+        share most of their words)."""
+        found = self._seen.get(word)
+        if found is not None:
+            return found
         if "*" in word:
-            return self._starred_entries(word)
-        found: list[_Entry] = []
-        for spelling in (*_spellings(word), *_plural_stems(word)):
-            found.extend(self._by_first.get(spelling, ()))
+            found = self._starred_entries(word)
+        else:
+            found = []
+            for spelling in (*_spellings(word), *_plural_stems(word)):
+                found.extend(self._by_first.get(spelling, ()))
+        if len(self._seen) >= _SEEN_WORDS:
+            self._seen.clear()
+        self._seen[word] = found
         return found
 
     def _starred_entries(self, word: str) -> list[_Entry]:

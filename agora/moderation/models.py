@@ -90,7 +90,7 @@ class ModerationSettings(models.Model):
         default=0.4, help_text="Share of held or rejected comments in the window that escalates."
     )
     escalation_toxicity_velocity = models.PositiveIntegerField(
-        default=6, help_text="Toxic comments (held or rejected for toxicity) in the window that escalate."
+        default=8, help_text="Toxic comments (held or rejected for toxicity) in the window that escalate."
     )
     hook_url = models.URLField(blank=True, help_text="Optional newsroom check called for every comment.")
     hook_secret = models.CharField(max_length=200, blank=True, help_text="HMAC-SHA256 signing secret.")

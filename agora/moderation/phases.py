@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from agora.comments.models import Comment
 from agora.errors import Forbidden, RateLimited
-from agora.moderation import hook, ratelimits, toxicity, wordlists
+from agora.moderation import hook, ratelimits, standings, toxicity, wordlists
 from agora.moderation.matcher import BANNED, Hit
 from agora.moderation.models import ModerationSettings, Standing
 from agora.moderation.pipeline import ANNOTATE, PENDING, REJECTED, Finding, Reason, Submission
@@ -66,17 +66,10 @@ class Context:
     def standings(self) -> list[Standing]:
         """Every standing on this site that matches the author by account, reader or e-mail."""
         sub = self.submission
-        match = Q(pk__in=[])
-        if sub.author is not None:
-            match |= Q(user=sub.author)
-        if sub.reader_id:
-            match |= Q(reader_id=sub.reader_id)
         email = sub.author_email or (sub.author.email if sub.author is not None else "")
-        if email:
-            match |= Q(email__iexact=email)
-        if not (sub.author is not None or sub.reader_id or email):
-            return []
-        return list(Standing.objects.filter(Q(site=self.site) & match))
+        self.followup["standings_key"] = standings.entry_key(self.site, user=sub.author,
+                                                             reader_id=sub.reader_id, email=email)
+        return standings.matching(self.site, user=sub.author, reader_id=sub.reader_id, email=email)
 
     @cached_property
     def own_standing(self) -> Standing | None:
