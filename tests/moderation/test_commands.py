@@ -24,7 +24,8 @@ def run(*args) -> str:
 def test_wordlist_add_test_remove_export_import(site, tmp_path):
     assert "banned" in run("wordlist", "chronicle")
     assert "Added 1 suspect" in run("wordlist", "chronicle", "--add", "harbour tax", "--kind", "suspect")
-    assert "'harbour  TAX' (entry 'harbour tax')" in run("wordlist", "chronicle", "--test", "No harbour  TAX!")
+    found = run("wordlist", "chronicle", "--test", "No harbour  TAX!")
+    assert "'harbour  TAX' (entry 'harbour tax')" in found
     run("wordlist", "chronicle", "--remove", "harbour tax")
     assert run("wordlist", "chronicle", "--test", "No harbour tax!") == ""
 
