@@ -1,0 +1,1 @@
+"""The shipped default word list (wordlist_en.txt)."""
