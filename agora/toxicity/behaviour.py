@@ -177,6 +177,111 @@ Ich sehe das anders, aber gute Argumente
     ),
 ]
 
+# Written after the rules were finalised and never used to tune them: the honest
+# estimate of behaviour on unseen phrasings.
+HELDOUT_CASES: list[Case] = [
+    *_cases(
+        "identity_neutral",
+        "toxicity",
+        "low",
+        """
+Speaking as a bisexual man, I found the interview refreshing
+Two Muslim doctors opened a clinic in the old post office
+The Jewish deli on Fifth has the best rye bread in town
+Our church welcomes trans and non-binary members
+Hispanic voters turned out in record numbers this year
+""",
+    ),
+    *_cases(
+        "negation",
+        "toxicity",
+        "low",
+        """
+I never said women are inferior, please read my comment again
+There is nothing wrong with being gay
+Refugees are not the reason rents went up
+""",
+    ),
+    *_cases(
+        "counter_speech",
+        "toxicity",
+        "low",
+        """
+Whoever wrote "all Muslims are terrorists" on the mosque wall should be ashamed
+The commenter who called her a "whore" was rightly banned
+Comparing immigrants to "vermin" is exactly the rhetoric that leads to violence
+""",
+    ),
+    *_cases(
+        "threat_no_profanity",
+        "threat",
+        "high",
+        """
+You had better watch your back when you leave the office tonight
+Somebody should burn down that reporter's house with him in it
+Journalists like you will be hanging from lampposts soon
+We are coming for you and your family
+""",
+    ),
+    *_cases(
+        "dehumanisation",
+        "identity_attack",
+        "high",
+        """
+Gypsies are nothing but thieving parasites
+These migrants are animals, not people
+Jews are vermin and always have been
+""",
+    ),
+    *_cases(
+        "obfuscated_slur",
+        "toxicity",
+        "high",
+        """
+typical n!gger behaviour
+shut it you f@g
+what a r3tard
+""",
+    ),
+    *_cases(
+        "antisemitic_trope",
+        "identity_attack",
+        "high",
+        """
+Follow the money and you will find the Jews running every central bank
+The so-called holocaust is a hoax
+""",
+    ),
+    *_cases(
+        "nazi_praise",
+        "toxicity",
+        "high",
+        """
+Adolf Hitler was a great man who loved his people
+The SS were the finest soldiers Europe ever had
+""",
+    ),
+    *_cases(
+        "sexual_slur",
+        "toxicity",
+        "high",
+        """
+the mayor's wife is a cheap slut
+go back to the street corner, you whore
+""",
+    ),
+    *_cases(
+        "clean",
+        "toxicity",
+        "low",
+        """
+The roadworks on Station Road will finish in May according to the council
+Great photos, thanks to the photographer for braving the rain
+I think the tax increase is a mistake and I will vote against it
+""",
+    ),
+]
+
 SWAP_GROUPS = (
     "gay",
     "straight",
@@ -208,11 +313,11 @@ SWAP_TOXIC = (
 )
 
 
-def run(model: Any) -> dict[str, Any]:
-    """Pass rate per category and the failing cases."""
+def run(model: Any, cases: list[Case] | None = None) -> dict[str, Any]:
+    """Pass rate per category and the failing cases (development cases by default)."""
     by_cat: dict[str, list[bool]] = defaultdict(list)
     failures: list[dict[str, Any]] = []
-    for case in CASES:
+    for case in CASES if cases is None else cases:
         value = model.score_one(case.text).scores[case.attribute]
         ok = value >= 0.5 if case.expect == "high" else value < 0.5
         by_cat[case.category].append(ok)

@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import multiprocessing as mp
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-BATCH = 256
+BATCH = 512
 
 
 class InputError(Exception):
@@ -62,8 +63,38 @@ def _output(obj: dict[str, Any], result: Any) -> dict[str, Any]:
     return out
 
 
-def _flush(model: Any, batch: list[dict[str, Any]], out: IO[str]) -> None:
-    results = model.score([b["text"] for b in batch])
+_WORKER_MODEL: Any = None
+
+
+def _score_texts(texts: list[str]) -> list[Any]:
+    return _WORKER_MODEL.score(texts)
+
+
+class _Scorer:
+    """Scores batches in order, in this process or in a pool of forked workers."""
+
+    def __init__(self, model: Any, workers: int) -> None:
+        global _WORKER_MODEL
+        _WORKER_MODEL = model
+        self.model = model
+        self.pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
+        self.workers = workers
+
+    def score(self, texts: list[str]) -> list[Any]:
+        if self.pool is None or len(texts) < 64:
+            return self.model.score(texts)
+        size = -(-len(texts) // self.workers)
+        parts = self.pool.map(_score_texts, [texts[i : i + size] for i in range(0, len(texts), size)])
+        return [r for part in parts for r in part]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+
+
+def _flush(scorer: _Scorer, batch: list[dict[str, Any]], out: IO[str]) -> None:
+    results = scorer.score([b["text"] for b in batch])
     for obj, res in zip(batch, results, strict=True):
         out.write(json.dumps(_output(obj, res), ensure_ascii=False) + "\n")
     batch.clear()
@@ -80,10 +111,12 @@ def cmd_score(args: argparse.Namespace) -> int:
             else sys.stdin
         )
         dst = stack.enter_context(open(args.output, "w", encoding="utf-8")) if args.output else sys.stdout
-        return _score_stream(model, src, dst)
+        scorer = _Scorer(model, max(1, args.workers))
+        stack.callback(scorer.close)
+        return _score_stream(scorer, src, dst)
 
 
-def _score_stream(model: Any, src: IO[str], dst: IO[str]) -> int:
+def _score_stream(model: _Scorer, src: IO[str], dst: IO[str]) -> int:
     batch: list[dict[str, Any]] = []
     try:
         for obj in _records(src):
@@ -142,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--input", help="input JSONL (default stdin)")
     s.add_argument("--output", help="output JSONL (default stdout)")
     s.add_argument("--model", help="model artefact (default: shipped model)")
+    s.add_argument("--workers", type=int, default=1, help="worker processes (one per core)")
     s.set_defaults(func=cmd_score)
     m = sub.add_parser("model", help="train or evaluate a model")
     msub = m.add_subparsers(dest="model_command", required=True)

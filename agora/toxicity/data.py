@@ -213,7 +213,7 @@ def load_sources(root: str | Path) -> list[Example]:
     return out
 
 
-def _bucket(group: str, salt: str) -> float:
+def bucket(group: str, salt: str) -> float:
     digest = hashlib.sha256((salt + group).encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
@@ -229,7 +229,7 @@ def split(examples: list[Example], seed: int, holdout: float = 0.15) -> tuple[li
         strata[(ex.source, ex.labels["toxicity"])].append(i)
     test: set[int] = set()
     for members in strata.values():
-        groups = sorted({examples[i].group for i in members}, key=lambda g: _bucket(g, str(seed)))
+        groups = sorted({examples[i].group for i in members}, key=lambda g: bucket(g, str(seed)))
         cut = set(groups[: round(len(groups) * holdout)])
         test.update(i for i in members if examples[i].group in cut)
     # A group must not straddle the split through different strata.

@@ -163,6 +163,15 @@ RULES: tuple[Rule, ...] = (
         {"identity_attack": 0.85, "toxicity": 0.88, "insult": 0.7, "severe_toxicity": 0.5},
     ),
     Rule(
+        "group_hatred",
+        _rx(
+            r"(?:i|we) (?:really |just |truly |absolutely |fucking |totally |all )?"
+            r"(?:hate|despise|loathe|detest|can't stand|cannot stand) "
+            rf"(?:all |the |those |these |most |every )?{_GROUP}"
+        ),
+        {"identity_attack": 0.75, "toxicity": 0.8},
+    ),
+    Rule(
         "antisemitic_trope",
         _rx(
             r"(?:the )?(?:jews?|jewish people|zionists?|jewry|rothschilds?|juden)"
@@ -205,6 +214,32 @@ RULES: tuple[Rule, ...] = (
         {"sexually_explicit": 0.75},
     ),
 )
+
+_SLUR_SET = frozenset(SLURS) | frozenset(SEXUAL_SLURS)
+_PROFANE_STEMS = (
+    "fuck",
+    "shit",
+    "bitch",
+    "cunt",
+    "dick",
+    "piss",
+    "bastard",
+    "asshole",
+    "damn",
+    "crap",
+    "whore",
+    "slut",
+    "scheiß",
+    "scheiss",
+    "arsch",
+    "fick",
+)
+
+
+def is_profane(word: str) -> bool:
+    """Profanity or slur (exempt from negation scope)."""
+    return word.startswith(_PROFANE_STEMS) or word in _SLUR_SET
+
 
 NEGATORS = re.compile(
     r"(?<!\w)(?:not|never|no|nobody|no one|noone|none|nothing|n't|don't|doesn't|"

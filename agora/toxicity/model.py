@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from dataclasses import dataclass, field
@@ -12,9 +11,10 @@ from typing import Any
 import numpy as np
 
 from . import artefact, lexicon
-from .features import block_of, occurrences, tfidf
+from .features import ID_TOKEN, block_of, char_grams, tfidf, tokens
 from .lang import SUPPORTED, detect
 from .normalize import Normalized, normalize
+from .spans import SpanHead
 from .text import clean, sanitize
 
 LABELS: tuple[str, ...] = (
@@ -72,18 +72,57 @@ class Model:
         self.shift = np.asarray(meta.get("calibration_shift", [0.0] * len(self.labels)))
         self.span_threshold = float(meta.get("span_threshold", 0.3))
         self.thresholds: dict[str, float] = meta.get("thresholds", {})
+        self.span_head = SpanHead.from_arrays(arrays)
+        self._tok_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     # -- learned part -------------------------------------------------------
-    def _linear(self, norm: Normalized) -> tuple[np.ndarray, list[tuple[int, int]], np.ndarray]:
-        """Logits, occurrence spans and per-occurrence contributions (occurrences x labels)."""
-        occ = [(self.index.get(f, -1), s, e) for f, s, e in occurrences(norm.text)]
-        occ = [o for o in occ if o[0] >= 0]
-        idx = np.fromiter((o[0] for o in occ), dtype=np.int64, count=len(occ))
+    def _token_features(self, tok: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Known unigram + char n-gram features of a token (cached per token)."""
+        hit = self._tok_cache.get(tok)
+        if hit is not None:
+            return hit
+        grams: list[tuple[str, int, int]] = []
+        if tok[0] != "!" and tok != ID_TOKEN:  # see features.occurrences
+            grams = [("w" + tok, 0, 1 << 30), *char_grams(tok)]  # word end clipped below
+        known = [(self.index[g], s, e) for g, s, e in grams if g in self.index]
+        arr = np.array(known, dtype=np.int64).reshape(-1, 3)
+        hit = (arr[:, 0], arr[:, 1], arr[:, 2])
+        if len(self._tok_cache) < 200_000:
+            self._tok_cache[tok] = hit
+        return hit
+
+    def _occurrences(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Feature indices and spans; same features as ``features.occurrences``."""
+        idx, starts, ends = [], [], []
+        prev: tuple[str, int, int] | None = None
+        for tok, start, end in tokens(text):
+            if tok[0] == "!":  # negated: no features, and no bigram across it
+                prev = None
+                continue
+            i, s, e = self._token_features(tok)
+            idx.append(i)
+            starts.append(s + start)
+            ends.append(np.minimum(e + start, end))
+            if prev is not None:
+                j = self.index.get("b" + prev[0] + " " + tok)
+                if j is not None:
+                    idx.append(np.array([j]))
+                    starts.append(np.array([prev[1]]))
+                    ends.append(np.array([end]))
+            prev = (tok, start, end)
+        if not idx:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        return np.concatenate(idx), np.concatenate(starts), np.concatenate(ends)
+
+    def _linear(self, norm: Normalized) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Logits, occurrence spans (k x 2) and contributions (k x labels)."""
+        idx, starts, ends = self._occurrences(norm.text)
         uniq, vals, inverse, counts = tfidf(idx, self.idf, self.block)
         if uniq.size == 0:
-            return self.bias.copy(), [], np.zeros((0, len(self.labels)))
+            return self.bias.copy(), np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(self.labels)))
         per_occ = (vals / counts)[inverse][:, None] * self.weights[uniq][inverse]
-        spans = [(s, e) for _, s, e in occ]
+        spans = np.stack([starts, ends], axis=1)
         per_occ = self._damp_counter_speech(norm.text, spans, per_occ)
         return self.bias + per_occ.sum(axis=0), spans, per_occ
 
@@ -94,7 +133,9 @@ class Model:
         quotes = [(m.start(), m.end()) for m in lexicon.QUOTED.finditer(text)]
         if not quotes:
             return per_occ
-        inside = np.array([any(qs <= s and e <= qe for qs, qe in quotes) for s, e in spans])
+        inside = np.zeros(len(spans), dtype=bool)
+        for qs, qe in quotes:
+            inside |= (spans[:, 0] >= qs) & (spans[:, 1] <= qe)
         if inside.any():
             per_occ = per_occ.copy()
             per_occ[inside] *= _COUNTER_DAMPING
@@ -119,24 +160,47 @@ class Model:
         return hits
 
     # -- spans --------------------------------------------------------------
-    def _token_spans(
-        self, norm: Normalized, spans: list[tuple[int, int]], per_occ: np.ndarray
-    ) -> list[tuple[int, int, float, str]]:
-        """Tokens whose summed contribution to toxicity is high enough."""
-        if not spans:
-            return []
+    def token_contributions(
+        self, norm: Normalized, spans: np.ndarray, per_occ: np.ndarray
+    ) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Word tokens and their summed contribution per label (tokens x labels).
+
+        Each occurrence's contribution is spread evenly over its characters.
+        """
+        toks = [(m.start(), m.end()) for m in _WORDISH.finditer(norm.text)]
+        out = np.zeros((len(toks), len(self.labels)))
+        if len(spans) == 0 or not toks:
+            return toks, out
         n = len(norm.text)
-        per_char = np.zeros((n + 1, len(self.labels)))
-        for (s, e), contrib in zip(spans, per_occ, strict=True):
-            if e > s:
-                per_char[s:e] += contrib / (e - s)
+        width = np.maximum(spans[:, 1] - spans[:, 0], 1)[:, None]
+        diff = np.zeros((n + 1, per_occ.shape[1]))
+        np.add.at(diff, spans[:, 0], per_occ / width)
+        np.add.at(diff, spans[:, 1], -per_occ / width)
+        cum = np.vstack([np.zeros((1, per_occ.shape[1])), np.cumsum(np.cumsum(diff, axis=0), axis=0)])
+        starts = np.array([t[0] for t in toks])
+        ends = np.array([t[1] for t in toks])
+        return toks, cum[ends] - cum[starts]
+
+    def _token_spans(
+        self,
+        norm: Normalized,
+        logits: np.ndarray,
+        spans: np.ndarray,
+        per_occ: np.ndarray,
+        rule_hits: list[tuple[int, int]],
+    ) -> list[tuple[int, int, float, str]]:
+        """Toxic tokens: by the span head if the artefact has one, else by contribution."""
+        toks, contrib = self.token_contributions(norm, spans, per_occ)
+        if not toks:
+            return []
+        if self.span_head is not None:
+            probs = self.span_head.predict(norm.text, toks, contrib, float(logits[0]), rule_hits)
+        else:
+            probs = 1.0 - np.exp(-np.maximum(contrib[:, 0], 0.0))
         out: list[tuple[int, int, float, str]] = []
-        for m in _WORDISH.finditer(norm.text):
-            c = per_char[m.start() : m.end()].sum(axis=0)
-            weight = float(1.0 - math.exp(-max(c[0], 0.0)))
-            if weight >= self.span_threshold:
-                other = int(np.argmax(c[1:])) + 1
-                out.append((m.start(), m.end(), weight, self.labels[other]))
+        for (start, end), p, c in zip(toks, probs, contrib, strict=True):
+            if p >= self.span_threshold:
+                out.append((start, end, float(p), self.labels[int(np.argmax(c[1:])) + 1]))
         return out
 
     # -- public -------------------------------------------------------------
@@ -148,8 +212,9 @@ class Model:
         logits, spans, per_occ = self._linear(norm)
         probs = _sigmoid(self.scale * logits + self.shift)
         scores = dict(zip(self.labels, (float(p) for p in probs), strict=True))
-        found = self._token_spans(norm, spans, per_occ)
-        for rule, s, e in self._rules(norm.text):
+        hits = self._rules(norm.text)
+        found = self._token_spans(norm, logits, spans, per_occ, [(s, e) for _, s, e in hits])
+        for rule, s, e in hits:
             for label, floor in rule.floors.items():
                 scores[label] = max(scores[label], floor)
             found.append((s, e, max(rule.floors.values()), _RULE_LABEL.get(rule.name, "toxicity")))
@@ -172,6 +237,7 @@ _RULE_LABEL = {
     "antisemitic_trope": "identity_attack",
     "nazi_praise": "identity_attack",
     "slur": "identity_attack",
+    "group_hatred": "identity_attack",
     "sexual_slur": "insult",
     "sexual": "sexually_explicit",
 }

@@ -181,6 +181,8 @@ def _is_word_char(c: str) -> bool:
 
 def _map_word(word: list[Unit]) -> list[Unit]:
     chars = [u[0] for u in word]
+    if len(chars) > 1 and "".join(chars).isalpha() and all("a" <= c <= "z" for c in chars):
+        return word  # plain ASCII word: nothing to undo (the common case)
     letters = [c for c in chars if c.isalpha()]
     if not letters:
         return word

@@ -18,10 +18,11 @@ from scipy import sparse
 from tqdm import tqdm
 
 from . import artefact, augment
-from .data import LABELS, Example, load_sources, read_tsd, split
+from .data import LABELS, Example, bucket, load_sources, read_tsd, split
 from .features import block_of, feature_names, tfidf
 from .model import DEFAULT_PATH, Model
 from .normalize import normalize
+from .spans import SpanHead, numeric_features, rule_coverage, token_features
 from .text import clean, sanitize
 
 MIN_DF = {0: 2, 1: 3}
@@ -173,11 +174,60 @@ def train(
     heldout = [examples[i] for i in test_idx]
     meta["heldout"] = evaluate(model, heldout)
     root = Path(tsd_dir) if tsd_dir else (Path(data_dir) / "toxic_spans_civil" if data_dir else None)
-    if root is not None and (root / "tsd_trial.csv").exists():
-        meta["span_threshold"] = tune_span_threshold(model, read_tsd(root / "tsd_trial.csv"))
+    if root is not None and (root / "tsd_train.csv").exists():
+        # A fixed fifth of tsd_train plus tsd_trial tunes the span threshold: tsd_trial
+        # alone (690 posts) is too small and picked thresholds that did not transfer.
+        rows = read_tsd(root / "tsd_train.csv")
+        fit_rows = [r for r in rows if bucket(r[0], "span") >= 0.2]
+        tune_rows = [r for r in rows if bucket(r[0], "span") < 0.2]
+        if (root / "tsd_trial.csv").exists():
+            tune_rows += read_tsd(root / "tsd_trial.csv")
+        head = fit_span_head(model, fit_rows, seed)
+        arrays.update(head.to_arrays())
+        model.span_head = head
+        meta["span_threshold"] = tune_span_threshold(model, tune_rows)
         model.span_threshold = meta["span_threshold"]
     artefact.save(out, arrays, meta)
     return meta
+
+
+def fit_span_head(model: Model, rows: Sequence[tuple[str, list[int]]], seed: int) -> SpanHead:
+    """Token classifier for toxic spans (SemEval-2021 Task 5 training file)."""
+    from sklearn.linear_model import LogisticRegression
+
+    sparse_rows: list[list[str]] = []
+    dense_rows: list[np.ndarray] = []
+    labels: list[bool] = []
+    for text, gold in tqdm(rows, desc="span features", unit="doc", leave=False):
+        gold_set = set(gold)
+        raw, _ = sanitize(text)
+        norm = normalize(clean(raw))
+        logits, spans, per_occ = model._linear(norm)
+        hits = [(s, e) for _, s, e in model._rules(norm.text)]
+        toks, contrib = model.token_contributions(norm, spans, per_occ)
+        if not toks:
+            continue
+        words = [norm.text[s:e] for s, e in toks]
+        lengths = np.array([e - s for s, e in toks], dtype=float)
+        dense_rows.append(numeric_features(contrib, float(logits[0]), rule_coverage(toks, hits), lengths))
+        for i, (s, e) in enumerate(toks):
+            os_, oe = norm.to_original(s, e)
+            labels.append(sum(c in gold_set for c in range(os_, oe)) * 2 >= max(1, oe - os_))
+            sparse_rows.append(token_features(words, i))
+    counts: Counter[str] = Counter(f for feats in sparse_rows for f in set(feats))
+    vocab = sorted(f for f, n in counts.items() if n >= 2)
+    index = {f: i for i, f in enumerate(vocab)}
+    indptr, indices = [0], []
+    for feats in sparse_rows:
+        ids = sorted({index[f] for f in feats if f in index})
+        indices.extend(ids)
+        indptr.append(len(indices))
+    Xs = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(sparse_rows), len(vocab)))
+    X = sparse.hstack([Xs, sparse.csr_matrix(np.vstack(dense_rows))]).tocsr()
+    clf = LogisticRegression(C=0.5, solver="liblinear", random_state=seed, max_iter=300)
+    clf.fit(X, np.array(labels))
+    coef = clf.coef_[0]
+    return SpanHead(vocab, coef[: len(vocab)], coef[len(vocab) :], float(clf.intercept_[0]))
 
 
 # -- evaluation ---------------------------------------------------------------
@@ -259,7 +309,7 @@ def _f1(pred: set[int], gold: set[int]) -> float:
 
 
 def tune_span_threshold(model: Model, rows: Sequence[tuple[str, list[int]]]) -> float:
-    best = max((span_f1(model, rows, t), t) for t in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5))
+    best = max((span_f1(model, rows, t), t) for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6))
     return best[1]
 
 

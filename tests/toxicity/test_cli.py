@@ -77,3 +77,12 @@ def test_module_entry_point_uses_stdin_stdout() -> None:
     assert proc.returncode == 2
     assert "line 2" in proc.stderr
     assert json.loads(proc.stdout.splitlines()[0])["id"] == "a"
+
+
+def test_workers_keep_input_order(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    dst = tmp_path / "out.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": f"text {i} idiot"}) + "\n" for i in range(300)))
+    assert main(["score", "--input", str(src), "--output", str(dst), "--workers", "2"]) == 0
+    out = [json.loads(x) for x in dst.read_text().splitlines()]
+    assert [o["id"] for o in out] == list(range(300))

@@ -132,3 +132,14 @@ def test_obfuscated_slur_gets_a_span(model: Model) -> None:
     [res] = model.score([text])
     assert res.scores["toxicity"] > 0.7
     assert any("f.a.g.g.o.t" in text[s.start : s.end] for s in res.spans)
+
+
+def test_fast_feature_path_matches_reference(model: Model) -> None:
+    from agora.toxicity.features import occurrences
+    from agora.toxicity.normalize import normalize
+
+    for text in ["I don't hate them, but you idiot!", "f.u.c.k   the Muslims 😀 sh1t", "", "a b"]:
+        norm = normalize(text).text
+        ref = sorted((model.index[f], s, e) for f, s, e in occurrences(norm) if f in model.index)
+        idx, starts, ends = model._occurrences(norm)
+        assert sorted(zip(idx.tolist(), starts.tolist(), ends.tolist(), strict=True)) == ref

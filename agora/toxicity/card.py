@@ -1,0 +1,174 @@
+# ruff: noqa: E501  (Markdown tables and prose for the card are kept on one line each)
+"""Markdown model card from an evaluation report (see ``evaluate.run_eval``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SOURCES_TABLE = """\
+| source | domain | rows used | licence | attribution |
+|---|---|---|---|---|
+| toxic_spans_civil | English news comments (Civil Comments), SemEval-2021 Task 5 spans | comments.csv minus tsd_test/tsd_trial texts | CC0 1.0 | Pavlopoulos et al., SemEval-2021 Task 5 and ACL 2022, github.com/ipavlopoulos/toxic_spans |
+| wiki_context_toxicity | English Wikipedia talk pages (CAT-LARGE gc/gn) | 20,000 | Apache-2.0 (code/labels); text CC BY-SA 3.0 (Wikipedia) | Pavlopoulos et al., ACL 2020, "Toxicity Detection: Does Context Really Matter?"; text by Wikipedia contributors |
+| stormfront | English white-supremacist forum sentences | hate/noHate sentences | CC BY-SA 3.0 ES | de Gibert et al., ALW2 2018, github.com/Vicomtech/hate-speech-dataset |
+| davidson2017 | English tweets sampled by a hate lexicon | 24,783 | MIT (labels); tweet text third-party | Davidson et al., ICWSM 2017 |
+| germeval2018 | German tweets | training file (test file for evaluation only) | CC BY 4.0 | Wiegand, Siegel & Ruppenhofer, GermEval 2018 |
+| augment | synthetic sentences from templates in `augment.py` | a few hundred | project | written for Agora |
+"""
+
+MAPPING = """\
+* **toxicity**: any source's toxic/offensive/hate label; Civil Comments: majority of raters did not tick "not toxic".
+* **severe_toxicity**: Davidson "hate speech"; Civil Comments majority ticked "all toxic"; threat templates.
+* **identity_attack**: Davidson hate, Stormfront hate, Civil "Identity based Attack" spans (>= 1/3 of raters), GermEval ABUSE.
+* **insult**: Civil "Insult" spans, GermEval INSULT. **profanity**: Civil "Profane/Obscene" spans, GermEval PROFANITY.
+* **threat**: Civil "Threat" spans and threat templates, plus the threat rules.
+* **sexually_explicit**: no source labels it: rules only (sexual terms and sexual slurs), low base value otherwise.
+* An attribute a source does not annotate is left out of that head's training rows (not counted as negative),
+  except that comments judged not toxic are negatives for every attribute.
+"""
+
+LIMITS = """\
+* The open training data is mostly explicit abuse sampled by slur lists; in-source held-out figures flatter the
+  model. The leave-one-source-out figures are the better guide to other newspapers' comments, and the best
+  lever is retraining with the site's own moderator decisions (`retrain_with_decisions`).
+* Civil Comments figures are low because every comment in that set was already rated toxic by at least half of
+  the original raters: it measures fine distinctions among borderline comments, not toxic vs. normal.
+* Rules raise scores to fixed floors; they are high-precision patterns, not coverage. Sarcasm, coded language
+  and new slurs are missed; counter-speech is recognised only through explicit cues (quotes, "is racist",
+  "unacceptable", ...), and a comment that condemns abuse may still be scored toxic when it repeats it unquoted.
+* Identity words are hidden from the learned model; attacks on a group are found from what is said about it.
+  Reclaimed slurs by in-group speakers are scored as slurs.
+* sexually_explicit is rule-based only. severe_toxicity is weakly supervised.
+* German is covered by one small tweet dataset (GermEval 2018); other languages are reported `unsupported`.
+* The behaviour suite's "development" part was used while writing the rules; the "held-out" part was written
+  afterwards and not tuned on (see the bench output).
+"""
+
+
+def _fmt(x: Any) -> str:
+    return f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+def _heldout_table(heldout: dict[str, Any]) -> str:
+    lines = [
+        "| source | label | n | positives | ROC-AUC | AP | threshold | precision | recall |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for source, labels in heldout.items():
+        for label, s in labels.items():
+            lines.append(
+                f"| {source} | {label} | {s['n']} | {s['positives']} | {_fmt(s['roc_auc'])} | "
+                f"{_fmt(s['average_precision'])} | {s['threshold']} | {_fmt(s['precision'])} | "
+                f"{_fmt(s['recall'])} |"
+            )
+    return "\n".join(lines)
+
+
+def _loso_table(loso: dict[str, Any], heldout: dict[str, Any]) -> str:
+    lines = [
+        "| held-out source | in-source ROC-AUC | leave-one-source-out ROC-AUC | LOSO AP |",
+        "|---|---|---|---|",
+    ]
+    for source, s in loso.items():
+        ins = heldout.get(source, {}).get("toxicity", {}).get("roc_auc", "n/a")
+        lines.append(f"| {source} | {_fmt(ins)} | {_fmt(s['roc_auc'])} | {_fmt(s['average_precision'])} |")
+    return "\n".join(lines)
+
+
+def _behaviour(report: dict[str, Any]) -> str:
+    beh = report["behaviour"]
+    held = report.get("behaviour_heldout", {"pass_rate": {}, "overall": float("nan")})
+    lines = ["| category | development cases | held-out cases |", "|---|---|---|"]
+    for c in sorted(set(beh["pass_rate"]) | set(held["pass_rate"])):
+        dev = beh["pass_rate"].get(c)
+        ho = held["pass_rate"].get(c)
+        lines.append(f"| {c} | {'' if dev is None else f'{dev:.2f}'} | {'' if ho is None else f'{ho:.2f}'} |")
+    lines.append(f"| **overall** | **{beh['overall']:.2f}** | **{held['overall']:.2f}** |")
+    failures = held.get("failures", [])
+    if failures:
+        lines += ["", "Held-out failures:", ""]
+        lines += [f'* [{f["category"]}] "{f["text"]}" (expected {f["expect"]})' for f in failures]
+    bias = report["bias"]
+    lines += [
+        "",
+        "Identity-swap bias (mean toxicity per group over the same templates; gap = max - min):",
+        "",
+        f"* neutral templates: gap **{bias['neutral']['gap']:.3f}** "
+        f"(highest: {bias['neutral']['max_group']}, lowest: {bias['neutral']['min_group']})",
+        f"* toxic templates: gap **{bias['toxic']['gap']:.3f}** "
+        f"(highest: {bias['toxic']['max_group']}, lowest: {bias['toxic']['min_group']})",
+    ]
+    return "\n".join(lines)
+
+
+def render_card(report: dict[str, Any]) -> str:
+    meta = report.get("meta", {})
+    parts = [
+        "# Agora toxicity model card",
+        "",
+        "Generated by `python -m agora.toxicity model eval --data DIR --card agora/toxicity/MODEL_CARD.md`.",
+        "",
+        "## What it is",
+        "",
+        "Scores a comment on Perspective's seven attributes (toxicity, severe_toxicity, identity_attack, insult,",
+        "profanity, threat, sexually_explicit) in [0, 1], with character spans explaining the score. A linear",
+        "model (per-attribute logistic regression on word 1-2-grams and character 2-5-grams, TF-IDF) runs on",
+        "normalised text (obfuscation undone: homoglyphs, leetspeak, separators, repeats) with identity words",
+        "hidden and negation scope marked, combined with a small curated rule set (threats without profanity,",
+        "dehumanising comparisons, antisemitic tropes, Nazi praise, slurs, sexual content) that can only raise",
+        "scores, and damping of quoted words in counter-speech. Runtime needs numpy only; the artefact is one",
+        "`.npz` file. Languages: English and German; others are flagged `unsupported`.",
+        "",
+        "Intended use: ranking and pre-moderation queues for human moderators, and highlighting, not automatic",
+        "removal. Operating thresholds: "
+        + ", ".join(f"{k} {v}" for k, v in meta.get("thresholds", {}).items()),
+        "",
+        "## Training data",
+        "",
+        SOURCES_TABLE,
+        f"Training rows: {meta.get('train_size', 'n/a')}; fixed held-out rows: {meta.get('heldout_size', 'n/a')} "
+        f"(split by hashed post/comment id, stratified per source and toxicity label, seed {meta.get('seed')}).",
+        "",
+        "### Label mapping",
+        "",
+        MAPPING,
+        "## Held-out figures per source and label",
+        "",
+        _heldout_table(report.get("heldout", {})),
+        "",
+    ]
+    if "leave_one_source_out" in report:
+        parts += [
+            "## Leave-one-source-out (toxicity)",
+            "",
+            _loso_table(report["leave_one_source_out"], report.get("heldout", {})),
+            "",
+        ]
+    if "span_f1_tsd_test" in report:
+        parts += [
+            "## Toxic spans",
+            "",
+            f"SemEval-2021 Task 5 character F1 on tsd_test.csv: **{report['span_f1_tsd_test']:.4f}** "
+            f"(task winner 0.708; span threshold {meta.get('span_threshold')} tuned on tsd_trial.csv).",
+            "",
+        ]
+    parts += [
+        "## Behaviour suite (`behaviour.py`; pass = attribute >= 0.5 or < 0.5 as expected)",
+        "",
+        "Development cases were used while writing the rules; held-out cases were written afterwards and not tuned on.",
+        "",
+        _behaviour(report),
+        "",
+    ]
+    if "speed" in report:
+        sp = report["speed"]
+        parts += [
+            "## Speed (one process, one core, with spans)",
+            "",
+            f"p50 {sp['p50_ms']} ms, p99 {sp['p99_ms']} ms per comment; "
+            f"{sp['comments_per_s_one_core']} comments/s sequential; peak RSS {sp['peak_rss_mb']} MB "
+            "(evaluation process, includes evaluation data).",
+            "",
+        ]
+    parts += ["## Known limits", "", LIMITS]
+    return "\n".join(parts)
