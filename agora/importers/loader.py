@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -264,7 +264,7 @@ class Loader:
             placed.append(comment)
             known[record.external_id] = _Resolved(comment.pk, comment.path, comment.depth,
                                                   comment.root_id, comment.article_id)
-        Comment.objects.bulk_update(placed, ["parent", "root", "depth", "path"], batch_size=BATCH_SIZE)
+        _save_places(placed)
 
     def _attach(self, comment: Comment, parent: _Resolved | None) -> None:
         if parent is not None and parent.article_id != comment.article_id:
@@ -322,7 +322,7 @@ class Loader:
             chunk = list(Comment.objects.filter(site=self.site, external_id__in=keys))
             for comment in chunk:
                 self._attach(comment, ready[comment.external_id])
-            Comment.objects.bulk_update(chunk, ["parent", "root", "depth", "path"], batch_size=BATCH_SIZE)
+            _save_places(chunk)
 
     # -- counters --------------------------------------------------------------------------
     def recompute(self) -> None:
@@ -351,6 +351,18 @@ class Loader:
         self.summary.authors = (
             Comment.objects.filter(site=self.site, pk__gte=low, pk__lte=high).exclude(external_id="")
             .values("author_name", "author_email").distinct().count()
+        )
+
+
+def _save_places(comments: list[Comment]) -> None:
+    """One prepared UPDATE run for many rows: much faster than bulk_update's CASE expressions."""
+    if not comments:
+        return
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET parent_id = %s, root_id = %s, depth = %s, path = %s WHERE id = %s",
+            [(c.parent_id, c.root_id, c.depth, c.path, c.pk) for c in comments],
         )
 
 
