@@ -76,7 +76,8 @@ def main() -> None:
             count, seconds, peak_kb = result.stdout.split()[-3:]
             size = path.stat().st_size / 1024 / 1024
             rate = int(count) / max(float(seconds), 0.001)
-            print(f"{size:8.0f} {count:>10} {seconds:>8} {rate:10.0f} {int(peak_kb) / 1024:12.1f}", flush=True)
+            peak_mb = int(peak_kb) / 1024
+            print(f"{size:8.0f} {count:>10} {seconds:>8} {rate:10.0f} {peak_mb:12.1f}", flush=True)
 
 
 if __name__ == "__main__":
