@@ -36,7 +36,7 @@ def read(path: str, *, keep_pingbacks: bool = False, **_options) -> Iterator:
         if item is None or local_name(item) != "item":
             raise ImportFormatError(f"line {element.sourceline}: <wp:comment> outside an <item>")
         if blog is None:
-            blog = _blog_host(item.getparent())
+            blog = _blog_host(item.getparent(), item)
         post_key = child_text(item, "post_id") or child_text(item, "link") or f"line-{item.sourceline}"
         if post_key not in announced:
             announced.add(post_key)
@@ -57,11 +57,11 @@ def _article(item, key: str) -> ArticleRecord:
     )
 
 
-def _blog_host(channel) -> str:
+def _blog_host(channel, item) -> str:
     """Comment ids are per blog: the blog's host keeps two blogs' comment 1 apart."""
     base = (child_text(channel, "base_blog_url") or child_text(channel, "base_site_url")
             or child_text(channel, "link")) if channel is not None else ""
-    return urlsplit(base).netloc.lower() or "blog"
+    return urlsplit(base or child_text(item, "link")).netloc.lower() or "blog"
 
 
 def _comment(element, post_key: str, keep_pingbacks: bool, blog: str):
