@@ -131,6 +131,8 @@ class Loader:
         try:
             canonical = services.canonical_url(url)
         except InvalidInput:
+            canonical = ""
+        if not canonical or len(canonical) > Article._meta.get_field("url").max_length:
             self.summary.skip("thread without a usable URL (its comments are skipped)", record.key)
             return
         article, created = Article.objects.get_or_create(

@@ -97,3 +97,17 @@ def test_create_site(db):
     call_command("import", fixture_path("commento.json"), format="commento", site="newsroom",
                  create_site=True, no_progress=True)
     assert Comment.objects.filter(site__slug="newsroom").count() == 3
+
+
+def test_external_entities_are_never_resolved(site, tmp_path):
+    hostile = tmp_path / "xxe.xml"
+    hostile.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE disqus [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+        '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n'
+        '<thread dsq:id="1"><link>https://news.example/x</link></thread>\n'
+        '<post dsq:id="2"><message>before &secret; after</message>'
+        '<createdAt>2024-01-01T00:00:00Z</createdAt><author><name>X</name></author>'
+        '<thread dsq:id="1"/></post>\n</disqus>\n', encoding="utf-8")
+    run_import(site, "disqus", str(hostile))
+    body = Comment.objects.get(site=site).body
+    assert "root:" not in body and body.startswith("before")

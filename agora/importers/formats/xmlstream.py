@@ -85,7 +85,9 @@ def iter_elements(path: str, tags: tuple[str, ...], *, recover: bool,
     with open(path, "rb") as raw:
         reader = CleaningReader(raw)
         context = etree.iterparse(reader, events=("end",), tag=tuple("{*}" + t for t in tags),
-                                  recover=recover, huge_tree=True, resolve_entities=False,
+                                  # No huge_tree: libxml2's limits against entity-expansion bombs
+                                  # stay on (a comment is never a 10 MB text node).
+                                  recover=recover, resolve_entities=False,
                                   no_network=True, remove_comments=True)
         try:
             yield from _freeing(context, set(records or tags))
