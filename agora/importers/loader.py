@@ -255,7 +255,7 @@ class Loader:
     # -- thread structure ------------------------------------------------------------------
     def _place(self, records: list[CommentRecord], comments: list[Comment]) -> None:
         """Set parent/root/depth/path for the batch; replies to unseen parents wait."""
-        known = self._lookup({r.parent_external_id for r in records if r.parent_external_id})
+        known = self.lookup({r.parent_external_id for r in records if r.parent_external_id})
         placed: list[Comment] = []
         for record, comment in zip(records, comments, strict=True):
             parent = known.get(record.parent_external_id) if record.parent_external_id else None
@@ -280,7 +280,7 @@ class Loader:
             comment.parent_id, comment.root_id = parent.pk, parent.root_id
             comment.depth, comment.path = parent.depth + 1, f"{parent.path}.{segment}"
 
-    def _lookup(self, external_ids: set[str]) -> dict[str, _Resolved]:
+    def lookup(self, external_ids: set[str]) -> dict[str, _Resolved]:
         """Placed comments (path set) of this site by key: external id, or for comments born in
         this Agora instance the `agora:<instance>:<id>` key its exports give them."""
         found: dict[str, _Resolved] = {}
@@ -305,7 +305,7 @@ class Loader:
         """Second pass: place replies that came before their parents, generation by generation;
         replies whose parent never appeared become top-level comments."""
         while self.deferred:
-            known = self._lookup(set(self.deferred.values()))
+            known = self.lookup(set(self.deferred.values()))
             ready = {child: known[parent] for child, parent in self.deferred.items() if parent in known}
             if not ready:
                 orphans = [c for c, p in self.deferred.items() if p not in self.deferred] or \

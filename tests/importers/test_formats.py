@@ -8,7 +8,8 @@ import pytest
 
 from agora.accounts.models import User
 from agora.comments.models import Article, Comment
-from tests.importers.conftest import assert_tree_consistent, by_external_id, run_import
+from agora.importers.services import detect_format
+from tests.importers.conftest import assert_tree_consistent, by_external_id, fixture_path, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +170,12 @@ def test_pipeline_verdicts_decide_with_the_source_state(site):
 def test_status_override(site):
     run_import(site, "wxr", "wxr-1.2-https.xml", status="approved")
     assert set(Comment.objects.filter(site=site).values_list("status", flat=True)) == {"approved"}
+
+
+@pytest.mark.parametrize(("name", "fmt"), [
+    ("disqus.xml", "disqus"), ("disqus-broken.xml", "disqus"), ("wxr-1.2-https.xml", "wxr"),
+    ("wxr-1.0-latin1.xml", "wxr"), ("isso.json", "isso"), ("remark42.jsonl", "remark42"),
+    ("commento.json", "commento"), ("page.txt", "page"),
+])
+def test_format_detection_for_audit(name, fmt):
+    assert detect_format(fixture_path(name)) == fmt

@@ -127,7 +127,7 @@ class _Restorer:
 
     def comment_ids(self, keys: set[str]) -> dict[str, int]:
         self.loader.flush()
-        return {key: found.pk for key, found in self.loader._lookup(keys).items()}
+        return {key: found.pk for key, found in self.loader.lookup(keys).items()}
 
     def created_here(self, pk: int) -> bool:
         low_high = self.loader.created_range
