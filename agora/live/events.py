@@ -19,6 +19,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import orjson
@@ -39,7 +40,9 @@ class Event:
     name: str
     data: str  # JSON text
 
-    def encode(self) -> bytes:
+    @cached_property
+    def encoded(self) -> bytes:
+        """The SSE wire form, built once and shared by every stream that sends it."""
         return f"id: {self.id}\nevent: {self.name}\ndata: {self.data}\n\n".encode()
 
     @classmethod

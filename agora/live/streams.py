@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import SyncToAsync, sync_to_async
 from django.http import StreamingHttpResponse
 
 from agora.live import conf, metrics
@@ -17,9 +17,23 @@ RETRY_MILLISECONDS = 3000
 RESET = b'event: thread.reset\ndata: {"reason": "missed events are no longer available"}\n\n'
 
 
+def _release_request_thread() -> None:
+    """Django runs a request's sync middleware on a thread reserved for the request until the
+    response ends. A stream needs no thread once it is streaming, and a thread per open stream
+    would cost a megabyte or more each: shut the idle executor down (a later sync call, such
+    as the response's close(), gets a fresh one)."""
+    context = SyncToAsync.thread_sensitive_context.get(None)
+    if context is None or getattr(context, "_executor", None) is not None:
+        return  # not Django's per-request context
+    executor = SyncToAsync.context_to_thread_executor.pop(context, None)
+    if executor is not None:
+        executor.shutdown(wait=False)
+
+
 async def event_stream(key: str, last_event_id: str = "") -> AsyncIterator[bytes]:
     """The bytes of one SSE stream. Subscribing before reading the log, then skipping what
     was already sent, gives each event exactly once across the catch-up boundary."""
+    _release_request_thread()
     queue = hub.subscribe(key)
     metrics.live_streams.inc()
     try:
@@ -33,9 +47,9 @@ async def event_stream(key: str, last_event_id: str = "") -> AsyncIterator[bytes
             backlog = await sync_to_async(history, thread_sensitive=False)(key, last_event_id)
             if backlog is None:
                 yield RESET
-            for event in backlog or ():
-                yield event.encode()
-                sent = order(event.id)
+            if backlog:
+                yield b"".join(event.encoded for event in backlog)
+                sent = order(backlog[-1].id)
         heartbeat = conf.heartbeat_seconds()
         while True:
             try:
@@ -44,12 +58,19 @@ async def event_stream(key: str, last_event_id: str = "") -> AsyncIterator[bytes
             except TimeoutError:
                 yield b": heartbeat\n\n"
                 continue
-            if event is OVERFLOW:
-                return
-            if order(event.id) <= sent:
-                continue
-            yield event.encode()
-            sent = order(event.id)
+            # Send what else is already waiting in the same write: fewer wake-ups under load.
+            batch = [event]
+            while not queue.empty():
+                batch.append(queue.get_nowait())
+            chunk = []
+            for event in batch:
+                if event is OVERFLOW:
+                    return
+                if order(event.id) > sent:
+                    chunk.append(event.encoded)
+                    sent = order(event.id)
+            if chunk:
+                yield b"".join(chunk)
     finally:
         metrics.live_streams.dec()
         hub.unsubscribe(key, queue)
