@@ -87,7 +87,9 @@ def generate(args: argparse.Namespace, site_id: int) -> None:
     from tqdm import tqdm
 
     rng = random.Random(2026)
-    per_article = args.comments // args.articles
+    # Article 1 is the breaking story with `--hot` comments; the rest share the others evenly.
+    rest = args.comments - args.hot
+    per_article = rest // (args.articles - 1)
     start = datetime(2025, 1, 1, tzinfo=UTC)
     comment_columns = ("id, site_id, article_id, parent_id, root_id, depth, path, author_id, author_name, "
                        "author_email, reader_id, ip_hash, body, body_html, status, is_deleted, upvotes, "
@@ -100,7 +102,7 @@ def generate(args: argparse.Namespace, site_id: int) -> None:
         with raw.copy(f"COPY comments_comment ({comment_columns}) FROM STDIN") as copy, \
                 tqdm(total=args.comments, unit=" comments", unit_scale=True, file=sys.stderr) as bar:
             for number in range(1, args.articles + 1):
-                count = per_article + (1 if number <= args.comments % args.articles else 0)
+                count = args.hot if number == 1 else per_article + (number - 2 < rest % (args.articles - 1))
                 begun = start + timedelta(minutes=number)
                 rows, visible, last = thread_rows(rng, next_id, count, site_id, number, begun)
                 for row in rows:
@@ -146,6 +148,10 @@ def measure(args: argparse.Namespace) -> None:
     page = timed(lambda: threads.build_page(Article.objects.get(pk=next(pages)), request), args.runs)
     print(f"thread first page (20 top-level + 5 replies each, uncached), {args.runs} random articles: "
           f"{percentiles(page)}")
+    hot = Article.objects.get(pk=1)
+    hot_page = timed(lambda: threads.build_page(hot, request), args.runs // 4)
+    print(f"thread first page of the {args.hot:,}-comment article, {args.runs // 4} runs: "
+          f"{percentiles(hot_page)}")
     counts = timed(lambda: services.counts(site, [article_url(rng.randint(1, args.articles))
                                                   for _ in range(20)]), args.runs)
     print(f"counts for 20 URLs, {args.runs} runs: {percentiles(counts)}")
@@ -161,7 +167,7 @@ def measure(args: argparse.Namespace) -> None:
     print(f"posting (services.post_comment with the moderation pipeline), {args.runs // 2} posts: "
           f"{percentiles(posting)}")
 
-    article = Article.objects.get(pk=ids[0])
+    article = hot  # the plans of the biggest thread
     visible = Comment.objects.filter(article=article).visible()
     top = visible.filter(depth=0)
     roots = list(top.order_by(*threads.SORTS["oldest"])[:20].values_list("id", flat=True))
@@ -202,10 +208,13 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=10_000_000)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=400)
+    parser.add_argument("--hot", type=int, default=0,
+                        help="comments on article 1 (default: 1 %% of --comments)")
     parser.add_argument("--postgres", default=os.environ.get(
         "AGORA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
+    args.hot = args.hot or args.comments // 100
     name = create_database(args.postgres)
     print(f"database {name}: {args.comments:,} comments over {args.articles:,} articles")
     try:
