@@ -83,6 +83,21 @@ def test_health_readiness_and_metrics():
 
 
 @pytest.mark.django_db
+def test_metrics_count_the_last_hour_of_moderation_decisions_by_rule(site, article_url):
+    from agora.moderation.models import Decision
+
+    comment = services.post_comment(site=site, url=article_url, body="Hello", author_name="Ana",
+                                    actor=services.Actor(reader_id="r")).comment
+    Decision.objects.all().delete()
+    Decision.objects.create(comment=comment, status="pending",
+                            reasons=[{"phase": "words", "rule": "banned_word", "message": "x"}])
+    Decision.objects.create(comment=comment, status="approved", reasons=[])
+    text = Client().get("/metrics").content.decode()
+    assert 'agora_moderation_decisions_last_hour{rule="banned_word",status="pending"} 1.0' in text
+    assert 'agora_moderation_decisions_last_hour{rule="none",status="approved"} 1.0' in text
+
+
+@pytest.mark.django_db
 def test_readiness_fails_when_the_configured_redis_is_unreachable(settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     ready = Client().get("/readyz")
