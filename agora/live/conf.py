@@ -35,6 +35,12 @@ def heartbeat_seconds() -> float:
     return _setting("LIVE_HEARTBEAT_SECONDS", 15.0, float)
 
 
+def max_stream_seconds() -> float:
+    """A stream ends after about this long and the browser reconnects with Last-Event-ID: it
+    spreads readers over new servers after a scale-out and bounds a graceful shutdown."""
+    return _setting("LIVE_MAX_STREAM_SECONDS", 300.0, float)
+
+
 def idle_days() -> int:
     """Threads without a new comment for this many days stop streaming (0: never)."""
     return _setting("LIVE_IDLE_DAYS", 14)

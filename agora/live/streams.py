@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 from collections.abc import AsyncIterator
 
 from asgiref.sync import SyncToAsync, sync_to_async
@@ -51,9 +52,11 @@ async def event_stream(key: str, last_event_id: str = "") -> AsyncIterator[bytes
                 yield b"".join(event.encoded for event in backlog)
                 sent = order(backlog[-1].id)
         heartbeat = conf.heartbeat_seconds()
-        while True:
+        loop = asyncio.get_running_loop()
+        ends_at = loop.time() + conf.max_stream_seconds() * random.uniform(0.8, 1.0)
+        while loop.time() < ends_at:
             try:
-                async with asyncio.timeout(heartbeat):
+                async with asyncio.timeout(min(heartbeat, max(0.0, ends_at - loop.time()))):
                     event = await queue.get()
             except TimeoutError:
                 yield b": heartbeat\n\n"

@@ -251,3 +251,19 @@ def test_redis_going_away_degrades_to_this_process_with_a_warning(site, article_
     assert Client(headers={"Origin": ORIGIN}).post(
         "/api/v1/comments", {"site": "chronicle", "url": article_url, "body": "still works",
                              "author_name": "Ana"}, content_type="application/json").status_code == 201
+
+
+def test_streams_end_after_their_maximum_lifetime_so_readers_spread_over_servers(
+        site, article_url, settings):
+    settings.LIVE_MAX_STREAM_SECONDS = 0.3
+
+    async def scenario():
+        response = await open_stream(article_url)
+        chunks = []
+        async with asyncio.timeout(3):
+            async for chunk in response.streaming_content:
+                chunks.append(chunk)
+        return chunks
+
+    chunks = asyncio.run(scenario())
+    assert chunks[0].startswith(b"retry:"), "the browser reconnects after the stream ends"
