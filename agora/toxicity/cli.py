@@ -198,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--model", help="model artefact (default: shipped model)")
     e.add_argument("--loso", action="store_true", help="also run leave-one-source-out")
     e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--baseline-python", help="python of a venv with alt-profanity-check, to compare")
     e.set_defaults(func=cmd_eval)
     return p
 

@@ -162,6 +162,38 @@ def _civil_labels(anns: list[tuple[str, bool, bool]], types: dict[str, set[str]]
     )
 
 
+def civil_span_rows(root: Path, exclude: set[str]) -> list[tuple[str, list[int]]]:
+    """Posts from the raw ACL-2022 release with majority-vote toxic characters.
+
+    Unlike tsd_train (almost only posts with spans), about a third of these posts
+    were judged not toxic and have no span, as in real comment streams; that is
+    the distribution the span threshold must be tuned for.
+    """
+    base = root / "toxic_spans_civil"
+    excluded = tsd_texts(root) | exclude
+    anns: dict[str, list[str]] = defaultdict(list)
+    with open(base / "annotations.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            anns[r["comment_id"]].append(r["annotation"])
+    chars: dict[str, set[int]] = defaultdict(set)
+    with open(base / "spans.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["start"].isdigit() and r["end"].isdigit():
+                chars[r["annotation"]].update(range(int(r["start"]), int(r["end"])))
+    rows: list[tuple[str, list[int]]] = []
+    with open(base / "comments.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            ids = anns.get(r["comment_id"], [])
+            if not ids or len(ids) > 20 or _key(r["comment_text"]) in excluded:
+                continue
+            votes: dict[int, int] = defaultdict(int)
+            for a in ids:
+                for c in chars.get(a, ()):
+                    votes[c] += 1
+            rows.append((r["comment_text"], sorted(c for c, v in votes.items() if v * 2 > len(ids))))
+    return rows
+
+
 def read_wiki(root: Path) -> Iterator[Example]:
     for name in ("gc.csv", "gn.csv"):
         with open(root / "wiki_context_toxicity" / name, newline="", encoding="utf-8") as fh:

@@ -85,6 +85,36 @@ def speed(model: Model, texts: list[str]) -> dict[str, float]:
     }
 
 
+_BASELINE = """
+import json, sys
+from profanity_check import predict_prob
+json.dump([float(p) for p in predict_prob(json.load(sys.stdin))], sys.stdout)
+"""
+
+
+def baseline_comparison(python: str | Path, model: Model, held: list[Example]) -> dict[str, Any]:
+    """Toxicity ROC-AUC per source: this model vs. alt-profanity-check (own venv)."""
+    import subprocess
+
+    from .train import auc_ap
+
+    texts = [ex.text for ex in held]
+    proc = subprocess.run(
+        [str(python), "-c", _BASELINE], input=json.dumps(texts), capture_output=True, text=True, check=True
+    )
+    base = np.array(json.loads(proc.stdout))
+    ours = np.array([model.score_one(t).scores["toxicity"] for t in texts])
+    out: dict[str, Any] = {}
+    for source in sorted({ex.source for ex in held}):
+        idx = [i for i, ex in enumerate(held) if ex.source == source and ex.labels["toxicity"] is not None]
+        y = np.array([held[i].labels["toxicity"] for i in idx]) >= 0.5
+        out[source] = {
+            "agora": round(auc_ap(y, ours[idx])[0], 4),
+            "alt_profanity_check": round(auc_ap(y, base[idx])[0], 4),
+        }
+    return out
+
+
 def run_eval(
     data: str | Path,
     model_path: str | Path | None = None,
@@ -94,6 +124,7 @@ def run_eval(
     card: str | Path | None = None,
     loso: bool = False,
     seed: int = 0,
+    baseline_python: str | Path | None = None,
 ) -> dict[str, Any]:
     from .train import evaluate, span_f1
 
@@ -106,6 +137,8 @@ def run_eval(
         tsd = data / "toxic_spans_civil" / "tsd_test.csv"
         if tsd.exists():
             report["span_f1_tsd_test"] = round(span_f1(model, read_tsd(tsd)), 4)
+        if baseline_python:
+            report["baseline"] = baseline_comparison(baseline_python, model, held)
         if loso:
             from .loso import leave_one_source_out
 
@@ -124,7 +157,16 @@ def run_eval(
 
 
 def _meta_summary(model: Model) -> dict[str, Any]:
-    keep = ("format", "seed", "train_size", "heldout_size", "sources", "span_threshold", "thresholds")
+    keep = (
+        "format",
+        "seed",
+        "train_size",
+        "heldout_size",
+        "sources",
+        "span_threshold",
+        "span_tuning_f1",
+        "thresholds",
+    )
     return {k: model.meta[k] for k in keep if k in model.meta}
 
 

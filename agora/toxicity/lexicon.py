@@ -52,7 +52,7 @@ IDENTITY_RE = re.compile(
         re.escape(t).replace(r"\?", "?") for t in sorted(_IDENTITY_WORDS.split(), key=len, reverse=True)
     )
     + r"|asylum seekers?|african americans?|native americans?|jewish people|gay people"
-    r"|old people|wheelchair users?"
+    r"|old people|wheelchair users?|straight (?:people|men|women|folks)|heterosexuals?|cis"
     r")(?![\w*])"
 )
 

@@ -71,6 +71,8 @@ class Model:
         self.scale = np.asarray(meta.get("calibration_scale", [1.0] * len(self.labels)))
         self.shift = np.asarray(meta.get("calibration_shift", [0.0] * len(self.labels)))
         self.span_threshold = float(meta.get("span_threshold", 0.3))
+        # Below this toxicity, no word spans are shown (rule matches still are).
+        self.span_gate = float(meta.get("span_gate", 0.0))
         self.thresholds: dict[str, float] = meta.get("thresholds", {})
         self.span_head = SpanHead.from_arrays(arrays)
         self._tok_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -213,10 +215,13 @@ class Model:
         probs = _sigmoid(self.scale * logits + self.shift)
         scores = dict(zip(self.labels, (float(p) for p in probs), strict=True))
         hits = self._rules(norm.text)
-        found = self._token_spans(norm, logits, spans, per_occ, [(s, e) for _, s, e in hits])
-        for rule, s, e in hits:
+        for rule, _, _ in hits:
             for label, floor in rule.floors.items():
                 scores[label] = max(scores[label], floor)
+        found: list[tuple[int, int, float, str]] = []
+        if scores["toxicity"] >= self.span_gate:
+            found = self._token_spans(norm, logits, spans, per_occ, [(s, e) for _, s, e in hits])
+        for rule, s, e in hits:
             found.append((s, e, max(rule.floors.values()), _RULE_LABEL.get(rule.name, "toxicity")))
         return Result(
             scores={k: round(min(1.0, max(0.0, v)), 6) for k, v in scores.items()},
