@@ -113,7 +113,8 @@ REDIS_URL = config.get("redis_url")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that falls back to process memory while Redis is down.
+            "BACKEND": "agora.live.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "agora",
         }

@@ -43,8 +43,8 @@ def mark_down(error: Exception) -> None:
         _down_until = time.monotonic() + RETRY_AFTER_SECONDS
         if not _down_logged:
             _down_logged = True
-            logger.warning("Redis is unreachable (%s): live updates work within this process only "
-                           "until it is back", error)
+            logger.warning("Redis is unreachable (%s): live updates, the cache and rate limits work "
+                           "within this process only until it is back", error)
 
 
 def mark_up() -> None:
@@ -52,7 +52,7 @@ def mark_up() -> None:
     with _lock:
         if _down_logged:
             _down_logged = False
-            logger.warning("Redis is reachable again: live updates reach every process")
+            logger.warning("Redis is reachable again: every process shares live updates and the cache")
 
 
 def is_down() -> bool:

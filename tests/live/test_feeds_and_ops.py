@@ -119,3 +119,32 @@ def test_replica_router_reads_from_replicas_and_writes_to_the_primary(settings):
     assert router.db_for_read(Comment) == "replica1"
     assert router.db_for_write(Comment) == "default"
     assert router.allow_migrate("default", "comments") and not router.allow_migrate("replica1", "comments")
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_the_redis_cache_falls_back_to_process_memory_while_redis_is_down(
+        site, article_url, settings, redis_url, caplog):
+    from django.core.cache import cache
+
+    from agora.live import redis_state
+
+    settings.CACHES = {"default": {"BACKEND": "agora.live.cache.ResilientRedisCache",
+                                   "LOCATION": redis_url, "KEY_PREFIX": "t"}}
+    cache.set("shared", 1)
+    import redis
+
+    assert redis.Redis.from_url(redis_url).exists(":1:".join(["t", "shared"])) == 1, "stored in Redis"
+
+    settings.CACHES = {"default": {"BACKEND": "agora.live.cache.ResilientRedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    redis_state._down_until = 0.0
+    caplog.set_level(logging.WARNING, logger="agora.live")
+    client = Client(headers={"Origin": ORIGIN})
+    posted = client.post("/api/v1/comments", {"site": "chronicle", "url": article_url, "body": "Still up",
+                                              "author_name": "Ana"}, content_type="application/json")
+    assert posted.status_code == 201, posted.content
+    thread = client.get("/api/v1/threads", {"site": "chronicle", "url": article_url})
+    assert thread.status_code == 200 and thread.json()["comments"][0]["id"] == posted.json()["comment"]["id"]
+    assert any("Redis is unreachable" in r.getMessage() for r in caplog.records)
+    redis_state._down_until = 0.0
