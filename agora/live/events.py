@@ -137,8 +137,14 @@ def _redis_after(client, key: str, last_id: str) -> list[Event] | None:
     stream = _STREAM_PREFIX + key
     if not client.exists(stream):
         return None  # never written, or expired: what came after `last_id` is unknown
-    dropped = client.xinfo_stream(stream).get("max-deleted-entry-id", b"0-0")
-    if order(last_id) < order(dropped.decode() if isinstance(dropped, bytes) else str(dropped)):
+    info = client.xinfo_stream(stream)
+    first_entry = info.get("first-entry")
+    first_id = first_entry[0].decode() if first_entry else "0-0"
+    # Trimming leaves no trace but the count (Redis 7: entries-added); before the oldest kept
+    # entry, events may be missing only if some were trimmed.
+    added = info.get("entries-added")
+    trimmed = added > info["length"] if added is not None else info["length"] >= conf.log_size()
+    if trimmed and order(last_id) < order(first_id):
         return None
     millis, sequence = order(last_id)
     entries = client.xrange(stream, f"({millis}-{sequence}", "+")

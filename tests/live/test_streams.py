@@ -267,3 +267,15 @@ def test_streams_end_after_their_maximum_lifetime_so_readers_spread_over_servers
 
     chunks = asyncio.run(scenario())
     assert chunks[0].startswith(b"retry:"), "the browser reconnects after the stream ends"
+
+
+@pytest.mark.redis
+def test_the_redis_log_is_bounded_and_an_id_before_it_resets(site, article_url, redis_url, settings):
+    settings.REDIS_URL = redis_url
+    settings.LIVE_LOG_SIZE = 5
+    article = services.register_article(site, article_url)
+    key = events.thread_key(site.pk, article.url)
+    sent = [events.publish(article, "comment.votes", {"n": n}) for n in range(300)]
+    kept = events.history(key, sent[-3].id)
+    assert [e.id for e in kept] == [e.id for e in sent[-2:]]
+    assert events.history(key, sent[0].id) is None, "events after it were trimmed away"
