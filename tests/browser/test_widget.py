@@ -1,21 +1,31 @@
-"""The reader widget in headless Chromium, embedded on a page from a second origin.
+"""The reader widget in headless Chromium, embedded on pages from a second origin.
 
-A real Django server (pytest-django's `live_server`) serves the API and `embed.js`; a tiny
-http.server on another port serves the host article page, whose CSS is deliberately hostile.
-Database setup happens outside the Playwright block: Playwright's sync API runs an event loop
-in this thread, and Django refuses ORM calls while one runs.
+`agora serve` (uvicorn, as in production) runs in a subprocess on a temporary SQLite database
+and serves the API and `embed.js`; a tiny http.server on another port serves the host article
+pages, whose CSS is deliberately hostile. Each test uses its own article URL.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
+
+AGORA = str(Path(sys.executable).with_name("agora"))
 
 HOSTILE_CSS = """
 * { color: red !important; font: 31px/3 "Comic Sans MS", cursive !important; letter-spacing: 4px !important;
@@ -29,9 +39,9 @@ button, textarea, input, select, ol, li, article, p, h2, header, form { all: uns
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Harbour bridge vote</title>
-<link rel="canonical" href="/story">
+<link rel="canonical" href="{path}">
 <style>{css}</style></head><body><h1>Harbour bridge vote</h1>
-<p>Discussion: <a href="/story" data-agora-count-url="/story" id="count">no count yet</a></p>
+<p>Discussion: <a href="{path}" data-agora-count-url="{path}" id="count">no count yet</a></p>
 <div id="agora-comments"><p id="fallback">Server-rendered fallback</p></div>
 <script src="{agora}/embed.js" data-site="chronicle" async></script></body></html>"""
 
@@ -44,16 +54,22 @@ STYLE_PROPS = ["color", "background-color", "font-size", "font-family", "line-he
 STYLED_PARTS = [".w", "h2", "textarea", "button.pri", "ol.th", "li", "article", ".au", ".bd p", "select"]
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @contextmanager
 def host_pages(agora_url: str) -> Iterator[str]:
-    """Serve /story (hostile CSS) and /plain (no CSS) from a second origin."""
-    pages = {"/story": PAGE.format(css=HOSTILE_CSS, agora=agora_url),
-             "/plain": PAGE.format(css="", agora=agora_url)}
+    """Any path is an article page with hostile CSS; `?plain` gives the same page without it."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            body = pages.get(self.path.split("?")[0], "not found").encode()
-            self.send_response(200 if self.path.split("?")[0] in pages else 404)
+            path, _, query = self.path.partition("?")
+            css = "" if query == "plain" else HOSTILE_CSS
+            body = PAGE.format(path=path, css=css, agora=agora_url).encode()
+            self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -63,8 +79,7 @@ def host_pages(agora_url: str) -> Iterator[str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
@@ -72,22 +87,62 @@ def host_pages(agora_url: str) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture
-def origin(live_server) -> Iterator[str]:
-    with host_pages(live_server.url) as host:
-        yield host
+@contextmanager
+def agora_server(data_dir: Path, port: int, allowed_origin: str) -> Iterator[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AGORA_")}
+    env.update(AGORA_DATABASE_URL=f"sqlite:///{data_dir}/agora.sqlite3", AGORA_DATA_DIR=str(data_dir),
+               AGORA_SECRET_KEY="browser-test-secret", AGORA_PUBLIC_URL=f"http://127.0.0.1:{port}")
+    run = {"env": env, "check": True, "capture_output": True, "timeout": 120}
+    subprocess.run([AGORA, "migrate", "-v", "0"], **run)
+    subprocess.run([AGORA, "shell", "-c", "from agora.comments.models import Site; Site.objects.create("
+                    f"slug='chronicle', name='The Chronicle', allowed_origins=['{allowed_origin}'])"], **run)
+    server = subprocess.Popen([AGORA, "serve", "--port", str(port), "--workers", "1"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/embed.js", timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
-@pytest.fixture
-def seeded(origin):
-    """The site allows the host page's origin; another reader already commented."""
-    from agora.comments import services
-    from agora.comments.models import Site
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, chromium_path) -> Iterator[dict]:
+    """The Agora server and the host-page server, on two origins."""
+    port = free_port()
+    with host_pages(f"http://127.0.0.1:{port}") as host:
+        data_dir = tmp_path_factory.mktemp("agora")
+        with agora_server(data_dir, port, host) as agora:
+            yield {"agora": agora, "host": host}
+        shutil.rmtree(data_dir, ignore_errors=True)
 
-    site = Site.objects.create(slug="chronicle", name="The Chronicle", allowed_origins=[origin])
-    result = services.post_comment(site=site, url=f"{origin}/story", body="The *old* bridge deserves a vote.",
-                                   author_name="Ada", actor=services.Actor(reader_id="someone-else"))
-    return {"site": site, "first": result.comment}
+
+def call(stack: dict, method: str, path: str, body: dict | None = None, token: str = "") -> dict:
+    request = urllib.request.Request(f"{stack['agora']}/api/v1{path}", method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", "X-Agora-Reader": token})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def seed(stack: dict, path: str, body: str, name: str, parent: int | None = None) -> int:
+    """Another reader's comment, posted through the API."""
+    token = call(stack, "POST", "/reader")["reader_token"]
+    posted = call(stack, "POST", "/comments", {"site": "chronicle", "url": stack["host"] + path, "body": body,
+                                               "author_name": name, "parent": parent}, token)
+    assert posted["result"] == "approved", posted
+    return posted["comment"]["id"]
 
 
 @contextmanager
@@ -118,9 +173,10 @@ def comment(page, author: str):
     return page.locator("li", has=page.locator(".au", has_text=author)).last
 
 
-def test_post_reply_vote_edit_and_reload(seeded, origin, chromium_path):
+def test_post_reply_vote_edit_and_reload(stack, chromium_path):
+    seed(stack, "/vote", "The *old* bridge deserves a vote.", "Ada")
     with browser_page(chromium_path) as page:
-        page.goto(f"{origin}/story")
+        page.goto(f"{stack['host']}/vote")
         composer = page.get_by_role("textbox", name="Join the discussion")
         composer.wait_for()
         assert page.locator("#fallback").count() == 0
@@ -176,7 +232,8 @@ def test_post_reply_vote_edit_and_reload(seeded, origin, chromium_path):
         assert page.locator("#count").inner_text() == "3 comments"
 
 
-def test_hostile_page_css_does_not_reach_the_widget(seeded, origin, chromium_path):
+def test_hostile_page_css_does_not_reach_the_widget(stack, chromium_path):
+    seed(stack, "/styles", "Style *matters* less than the toll.", "Ada")
     script = f"""() => {{
         const root = document.getElementById('agora-comments').shadowRoot;
         return {STYLED_PARTS!r}.map(sel => {{
@@ -186,25 +243,21 @@ def test_hostile_page_css_does_not_reach_the_widget(seeded, origin, chromium_pat
     }}"""
     with browser_page(chromium_path) as page:
         styles = {}
-        for name in ("plain", "story"):
-            page.goto(f"{origin}/{name}")
+        for name in ("plain", "hostile"):
+            page.goto(f"{stack['host']}/styles" + ("?plain" if name == "plain" else ""))
             page.locator(".bd p").wait_for()
             styles[name] = page.evaluate(script)
             box = page.locator(".w").bounding_box()
             assert box["height"] > 150 and box["width"] > 300
-    assert styles["story"] == styles["plain"]
+    assert styles["hostile"] == styles["plain"]
 
 
-def test_narrow_screen_deep_thread_and_keyboard_posting(seeded, origin, chromium_path):
-    from agora.comments import services
-
-    parent = seeded["first"]
+def test_narrow_screen_deep_thread_and_keyboard_posting(stack, chromium_path):
+    parent = seed(stack, "/deep", "Where does the cycle lane go?", "Ada")
     for depth in range(1, 9):  # deeper than the six levels the widget indents
-        parent = services.post_comment(site=seeded["site"], url=f"{origin}/story", parent_id=parent.pk,
-                                       body=f"Level {depth} reply.", author_name=f"Reader {depth}",
-                                       actor=services.Actor(reader_id=f"reader-{depth}")).comment
+        parent = seed(stack, "/deep", f"Level {depth} reply.", f"Reader {depth}", parent)
     with browser_page(chromium_path, width=360, height=740) as page:
-        page.goto(f"{origin}/story")
+        page.goto(f"{stack['host']}/deep")
         page.get_by_text("Level 5 reply.").wait_for()
         assert page.get_by_text("Level 6 reply.").count() == 0
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
@@ -212,9 +265,9 @@ def test_narrow_screen_deep_thread_and_keyboard_posting(seeded, origin, chromium
 
         page.get_by_role("button", name="Continue this thread →").click()
         page.get_by_text("Level 8 reply.").wait_for()
-        assert page.get_by_text("The old bridge").count() == 0
+        assert page.get_by_text("Where does the cycle lane go?").count() == 0
         page.get_by_role("button", name="← Back to the whole discussion").click()
-        page.get_by_text("The old bridge").wait_for()
+        page.get_by_text("Where does the cycle lane go?").wait_for()
 
         # Keyboard only: Tab to the comment box, type, Tab to the name, Tab to Post, Enter.
         page.locator("h1").click()

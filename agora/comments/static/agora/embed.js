@@ -150,7 +150,7 @@ function widget(host) {
   for (const id in own) if (Date.now() - own[id][1] > 864e5) delete own[id];
   const saveOwn = () => store("own", own);
   const byId = new Map();
-  let base = 0, next = null, me = null, authOK = true, closed = false, fresh = [];
+  let base = 0, next = null, me = null, authOK = true, closed = false, fresh = [], liveOpen = false;
 
   const status = h("p", {class: "sr", role: "status", "aria-live": "polite"});
   const say = text => { status.textContent = text };
@@ -227,7 +227,9 @@ function widget(host) {
   function posted(r, body) {
     own[r.comment.id] = [body, Date.now()];
     saveOwn();
-    if (r.result === "approved") setCount(count + 1);
+    if (r.result === "approved" && !liveOpen) setCount(count + 1); // else thread.count arrives live
+    fresh = fresh.filter(c => c.id !== r.comment.id); // our own comment may have come live first
+    freshLabel();
     const n = place(r.comment, !r.comment.parent && sort.value === "newest");
     if (n) { n.li.scrollIntoView({block: "nearest"}); n.art.focus() }
   }
@@ -506,6 +508,10 @@ function widget(host) {
   }
 
   // ---- live updates, new-comment button, permalinks ----------------------------------------
+  function freshLabel() {
+    freshBtn.textContent = `Show ${fresh.length} new comment${fresh.length > 1 ? "s" : ""}`;
+    freshBtn.hidden = !fresh.length;
+  }
   function showFresh() {
     const shown = fresh.map(c => place(c, sort.value === "newest")).filter(Boolean);
     fresh = [];
@@ -522,12 +528,15 @@ function widget(host) {
     on("comment.created", c => {
       if (byId.has(c.id) || fresh.some(f => f.id === c.id) || c.status !== "approved" || base) return;
       fresh.push(c);
-      freshBtn.textContent = `Show ${fresh.length} new comment${fresh.length > 1 ? "s" : ""}`;
-      freshBtn.hidden = false;
+      freshLabel();
     });
     for (const name of ["comment.updated", "comment.deleted", "comment.votes"]) on(name, update);
     on("thread.count", j => setCount(j.comment_count));
-    source.onerror = () => { if (source.readyState === 2) source.close() }; // absent endpoint: stay quiet
+    source.onopen = () => { liveOpen = true };
+    source.onerror = () => { // reconnects by itself; an absent endpoint closes it for good
+      liveOpen = false;
+      if (source.readyState === 2) source.close();
+    };
   }
   async function jump() {
     const id = +(/^#agora-comment-(\d+)$/.exec(location.hash) || [])[1];
