@@ -19,7 +19,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import orjson
@@ -126,9 +126,13 @@ return id
 """
 
 
+@cache
+def _publish_script(client):
+    return client.register_script(_PUBLISH)
+
+
 def _redis_publish(client, key: str, name: str, data: str) -> Event:
-    script = client.register_script(_PUBLISH)
-    event_id = script(keys=[_STREAM_PREFIX + key],
+    event_id = _publish_script(client)(keys=[_STREAM_PREFIX + key],
                       args=[conf.log_size(), name, data, conf.log_ttl_seconds() * 1000, CHANNEL, key])
     return Event(key, event_id.decode() if isinstance(event_id, bytes) else event_id, name, data)
 
