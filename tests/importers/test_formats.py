@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, datetime
 
 import pytest
@@ -179,3 +180,10 @@ def test_status_override(site):
 ])
 def test_format_detection_for_audit(name, fmt):
     assert detect_format(fixture_path(name)) == fmt
+
+
+def test_gzip_compressed_exports_are_read(site, tmp_path):
+    compressed = tmp_path / "backup-chronicle.gz"
+    with open(fixture_path("remark42.jsonl"), "rb") as plain, gzip.open(compressed, "wb") as out:
+        out.write(plain.read())
+    assert run_import(site, "remark42", str(compressed)).comments_created == 4

@@ -15,6 +15,7 @@ from agora.accounts.models import User
 from agora.comments.models import Article, Vote
 from agora.importers import portable
 from agora.importers.formats.jsonstream import items, lines
+from agora.importers.formats.source import open_binary
 from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError
 from agora.importers.text import parse_datetime
 
@@ -23,9 +24,9 @@ _COMMENT_EXTRA = ("reader_id", "ip_hash", "score", "controversy")
 
 
 def read(path: str, **_options) -> Iterator:
-    with open(path, "rb") as stream:
+    with open_binary(path) as stream:
         is_json = stream.read(1) == b"{" and b'"records"' in stream.read(200)
-    with open(path, "rb") as stream:
+    with open_binary(path) as stream:
         numbered = items(stream, "records.item", "record") if is_json else lines(stream, "record")
         for number, record in numbered:
             yield _record(number, record)

@@ -12,6 +12,7 @@ import ijson
 from ijson.common import ObjectBuilder
 
 from agora.importers.formats.jsonstream import items
+from agora.importers.formats.source import open_binary
 from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Skip
 from agora.importers.text import html_to_text, parse_datetime
 
@@ -19,10 +20,10 @@ _STATES = {"approved": "approved", "unapproved": "pending", "flagged": "pending"
 
 
 def read(path: str, **_options) -> Iterator:
-    with open(path, "rb") as stream:
+    with open_binary(path) as stream:
         commenters = _commenters(stream)
     seen_urls: set[str] = set()
-    with open(path, "rb") as stream:
+    with open_binary(path) as stream:
         for number, comment in items(stream, "comments.item", "comment"):
             yield from _comment(number, comment, commenters, seen_urls)
 

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from agora.importers.formats.jsonstream import items
+from agora.importers.formats.source import open_binary
 from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Skip
 from agora.importers.text import parse_datetime
 
@@ -15,7 +16,7 @@ _DELETED = 4
 
 
 def read(path: str, **_options) -> Iterator:
-    with open(path, "rb") as stream:
+    with open_binary(path) as stream:
         magic = stream.read(16)
     if magic.startswith(b"SQLite format 3"):
         yield from _read_database(path)
@@ -51,7 +52,7 @@ def _read_database(path: str) -> Iterator:
 
 
 def _read_json(path: str) -> Iterator:
-    with open(path, "rb") as stream:
+    with open_binary(path) as stream:
         for number, thread in items(stream, "item", "thread"):
             uri = str(thread.get("id") or "")
             if not uri:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from django.utils import timezone
 from django.utils.text import slugify
 
+from agora.importers.formats.source import open_text
 from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)•[ \t]*(?P<author>.*?)\s*$")
@@ -55,7 +56,7 @@ def read(path: str, *, url: str = "", **_options) -> Iterator:
     current: dict | None = None
     seen: dict[str, int] = {}
     position = 0
-    with open(path, encoding="utf-8-sig", errors="strict") as stream:
+    with open_text(path) as stream:
         try:
             for number, raw in enumerate(stream, start=1):
                 line = raw.rstrip("\r\n").expandtabs(4)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agora.importers.formats.jsonstream import lines
+from agora.importers.formats.source import open_binary
 from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Skip
 from agora.importers.text import html_to_text, parse_datetime
 
 
 def read(path: str, **_options) -> Iterator:
     seen_urls: set[str] = set()
-    with open(path, "rb") as stream:
+    with open_binary(path) as stream:
         for number, item in lines(stream, "comment"):
             if "locator" not in item:
                 if number == 1 or "version" in item:

@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from agora.importers.formats.source import open_binary
 from agora.importers.records import ImportFormatError, Notice
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -82,7 +83,7 @@ def iter_elements(path: str, tags: tuple[str, ...], *, recover: bool,
     record element (local name in `records`, default `tags`, not nested in another record) it is
     freed with everything before it. Repairs and (when recovering) the parser's unrecoverable
     errors are yielded as notices at the end."""
-    with open(path, "rb") as raw:
+    with open_binary(path) as raw:
         reader = CleaningReader(raw)
         context = etree.iterparse(reader, events=("end",), tag=tuple("{*}" + t for t in tags),
                                   # No huge_tree: libxml2's limits against entity-expansion bombs
@@ -121,7 +122,7 @@ def _unrecovered(error_log) -> Iterator[Notice]:
 
 def require_marker(path: str, marker: bytes, what: str) -> None:
     """Refuse early a file of another kind: `marker` must appear near the start."""
-    with open(path, "rb") as stream:
+    with open_binary(path) as stream:
         head = stream.read(64 * 1024)
     if marker not in head:
         raise ImportFormatError(f"line 1: not {what} ({marker.decode()!r} not found at the start)")
