@@ -111,3 +111,16 @@ def test_external_entities_are_never_resolved(site, tmp_path):
     run_import(site, "disqus", str(hostile))
     body = Comment.objects.get(site=site).body
     assert "root:" not in body and body.startswith("before")
+
+
+def test_progress_bar_shows_counts_and_rate(site, capsys):
+    call_command("import", fixture_path("wxr-1.2-https.xml"), format="wxr", site=site.slug,
+                 status="pending")
+    err = capsys.readouterr().err
+    assert "import wxr: " in err and " records" in err and "records/s" in err
+    assert set(Comment.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def test_export_of_unknown_site_is_an_error(db):
+    with pytest.raises(CommandError, match="No site 'nowhere'"):
+        call_command("export", site="nowhere")
