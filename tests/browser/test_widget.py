@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -285,3 +286,93 @@ def test_narrow_screen_deep_thread_and_keyboard_posting(stack, chromium_path):
         comment(page, "Kim").wait_for()
         assert shadow_focus(page).startswith("ARTICLE")
         assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_nudge_highlights_words_then_post_anyway_awaits_review(stack, chromium_path):
+    with browser_page(chromium_path) as page:
+        page.goto(f"{stack['host']}/nudge")
+        text = "The <b>mayor</b> is a dickhead about the toll."
+        page.get_by_role("textbox", name="Join the discussion").fill(text)
+        page.get_by_role("textbox", name="Your name").fill("Lin")
+        page.get_by_role("button", name="Post comment").click()
+        page.get_by_role("button", name="Post anyway").wait_for()
+        quote = page.locator(".nu blockquote")
+        assert quote.inner_text() == text  # shown as text, never as HTML
+        assert quote.locator("mark").all_inner_texts() == ["dickhead"]
+        assert quote.locator("b").count() == 0
+
+        page.get_by_role("button", name="Edit").click()
+        assert shadow_focus(page) == "TEXTAREA:Join the discussion"
+        page.get_by_role("button", name="Post comment").click()
+        page.get_by_role("button", name="Post anyway").click()
+        held = comment(page, "Lin")
+        held.get_by_text("Awaiting review").wait_for()
+        assert page.get_by_role("heading", name="0 comments").is_visible()
+
+        page.reload()
+        comment(page, "Lin").get_by_text("Awaiting review").wait_for()
+
+    # Other readers do not see it.
+    thread = call(stack, "GET", f"/threads?site=chronicle&own=true&url={stack['host']}/nudge")
+    assert thread["comments"] == [] and thread.get("own_pending", []) == []
+
+
+def test_permalink_beyond_the_first_page_and_load_more(stack, chromium_path):
+    ids = [seed(stack, "/many", f"Opinion number {n} on the harbour.", f"Reader {n}") for n in range(1, 23)]
+    with browser_page(chromium_path) as page:
+        page.goto(f"{stack['host']}/many")
+        page.get_by_text("Opinion number 20 on").wait_for()
+        assert page.get_by_text("Opinion number 21 on").count() == 0
+        page.get_by_role("button", name="Load more comments").click()
+        page.get_by_text("Opinion number 22 on").wait_for()
+        assert page.get_by_role("button", name="Load more comments").is_hidden()
+
+        page.goto(f"{stack['host']}/many#agora-comment-{ids[21]}")
+        target = page.locator(f"#agora-comment-{ids[21]} > article")
+        target.wait_for()
+        page.wait_for_function(
+            "() => document.getElementById('agora-comments').shadowRoot.activeElement?.tagName === 'ARTICLE'")
+        assert "hl" in target.get_attribute("class")
+        assert target.is_visible() and shadow_focus(page).startswith("ARTICLE:Reader 22")
+
+
+def test_log_in_comment_under_the_account_and_log_out(stack, chromium_path):
+    call(stack, "POST", "/auth/signup", {"site": "chronicle", "email": "mo@news.example",
+                                         "password": "a long harbour password", "display_name": "Mo Reyes"})
+    with browser_page(chromium_path) as page:
+        page.goto(f"{stack['host']}/accounts")
+        page.get_by_role("button", name="Log in").click()
+        assert shadow_focus(page) == "INPUT:Email"
+        page.get_by_role("textbox", name="Email").fill("mo@news.example")
+        page.get_by_label("Password").fill("a long harbour password")
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_text("Signed in as Mo Reyes", exact=True).wait_for()
+        assert page.get_by_role("textbox", name="Your name").count() == 0
+        page.get_by_role("textbox", name="Join the discussion").fill("Posted from my account.")
+        page.get_by_role("button", name="Post comment").click()
+        comment(page, "Mo Reyes").get_by_role("button", name="Edit").wait_for()
+
+        page.reload()
+        page.get_by_text("Signed in as Mo Reyes", exact=True).wait_for()
+        page.get_by_role("button", name="Log out").click()
+        page.get_by_role("button", name="Log in").wait_for()
+        assert page.get_by_role("textbox", name="Your name").is_visible()
+
+
+def test_live_comments_wait_behind_a_button(stack, chromium_path):
+    try:
+        urllib.request.urlopen(f"{stack['agora']}/live/threads?site=chronicle&url=x", timeout=0.5).close()
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            pytest.skip("this server has no live update endpoint")
+    except OSError:
+        pass  # the stream stays open: it exists
+    seed(stack, "/live", "First, before the page opened.", "Ada")
+    with browser_page(chromium_path) as page:
+        page.goto(f"{stack['host']}/live")
+        page.get_by_text("First, before the page opened.").wait_for()
+        page.wait_for_timeout(500)  # the stream connects
+        seed(stack, "/live", "Second, while the page was open.", "Bo")
+        page.get_by_role("button", name="Show 1 new comment").click()
+        page.get_by_text("Second, while the page was open.").wait_for()
+        assert page.get_by_role("heading", name="2 comments").is_visible()

@@ -330,6 +330,7 @@ function widget(host) {
     loadErr.textContent = "";
     const q = new URLSearchParams({site: SITE, url, sort: sort.value, offset});
     if (full) q.set("full", "true");
+    if (!offset) q.set("own", "true"); // the reader's own comments awaiting review
     try {
       const j = await api("/threads?" + q);
       if (!offset) {
