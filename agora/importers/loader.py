@@ -9,7 +9,7 @@ whose parent has not been seen yet are held; everything else is looked up in the
 from __future__ import annotations
 
 import sys
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -28,6 +28,7 @@ from agora.importers.records import ArticleRecord, CommentRecord, Notice, Skip
 from agora.moderation import pipeline
 
 BATCH_SIZE = 500
+ARTICLE_CACHE_SIZE = 256
 STATUS_CHOICES = ("approved", "pending", "rejected", "site", "source")
 _STRICTNESS = {"approved": 0, "pending": 1, "rejected": 2}
 
@@ -103,7 +104,10 @@ class Loader:
         self.site = site
         self.options = options
         self.summary = Summary()
-        self.articles: dict[str, Article] = {}
+        # Source thread key -> article id (an int per thread, not a model instance: exports can
+        # hold hundreds of thousands of threads); a few instances are kept for the pipeline.
+        self.articles: dict[str, int] = {}
+        self.recent_articles: OrderedDict[int, Article] = OrderedDict()
         self.batch: list[CommentRecord] = []
         self.batch_ids: set[str] = set()
         # Replies whose parent is not in the database yet: child external id -> parent external id.
@@ -143,7 +147,7 @@ class Loader:
         self.summary.articles_created += created
         if created and record.extra:
             Article.objects.filter(pk=article.pk).update(**record.extra)
-        self.articles[record.key] = article
+        self.articles[record.key] = article.pk
 
     def _absolute(self, url: str) -> str:
         url = (url or "").strip()
@@ -204,7 +208,7 @@ class Loader:
         with_email = "author_email" in pipeline.Submission.__dataclass_fields__
         moderated = [r for r in records if not r.is_deleted and r.body.strip()]
         submissions = [
-            pipeline.Submission(site=self.site, article=self.articles[r.article_key], body=r.body,
+            pipeline.Submission(site=self.site, article=self._article(r.article_key), body=r.body,
                                 author_name=r.author_name,
                                 **({"author_email": _clean_email(r.author_email)} if with_email else {}))
             for r in moderated
@@ -216,6 +220,14 @@ class Loader:
             verdicts = [pipeline.moderate(submission) for submission in submissions]
         by_record = {id(r): v for r, v in zip(moderated, verdicts, strict=True)}
         return [by_record.get(id(r), nothing) for r in records]
+
+    def _article(self, key: str) -> Article:
+        pk = self.articles[key]
+        article = self.recent_articles.pop(pk, None) or Article.objects.get(pk=pk)
+        self.recent_articles[pk] = article
+        if len(self.recent_articles) > ARTICLE_CACHE_SIZE:
+            self.recent_articles.popitem(last=False)
+        return article
 
     def _status(self, record: CommentRecord, verdict: pipeline.Verdict) -> str:
         if self.options.status in _STRICTNESS:
@@ -229,7 +241,7 @@ class Loader:
         body = "" if record.is_deleted else record.body.replace("\r\n", "\n").replace("\x00", "")
         extra = dict(record.extra)
         return Comment(
-            site=self.site, article=self.articles[record.article_key], depth=0, path="",
+            site=self.site, article_id=self.articles[record.article_key], depth=0, path="",
             author_id=self._user_id(record.author_username),
             author_name=(" ".join(record.author_name.split()) or "Anonymous")[:80],
             author_email=_clean_email(record.author_email),
