@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/importers/memory.py --sizes-mb 10,100,1000 --mode read
     .venv/bin/python bench/importers/memory.py --sizes-mb 5,20 --mode import
+    .venv/bin/python bench/importers/memory.py --sizes-mb 10,100 --mode load
 
 `read` runs the Disqus reader over a generated file (parsing, repairs, HTML to text: everything
 but the database). `import` runs the whole import (pipeline included) into a throwaway SQLite
-database. Each size runs in its own process so its peak RSS (ru_maxrss) is its own.
+database; `load` the same without the moderation pipeline (the importer's own cost). Each size
+runs in its own process so its peak RSS (ru_maxrss) is its own.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def child(path: str, mode: str) -> None:
 
         call_command("migrate", verbosity=0)
         site, _ = services.get_or_create_site("bench", create=True)
-        options = ImportOptions(progress=False, base_url="https://news.example")
+        options = ImportOptions(progress=False, base_url="https://news.example", moderate=mode == "import")
         summary = services.import_file(site, "disqus", path, options)
         count = summary.comments_created
     elapsed = time.perf_counter() - started
@@ -58,7 +60,7 @@ def child(path: str, mode: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes-mb", default="10,100")
-    parser.add_argument("--mode", choices=("read", "import"), default="read")
+    parser.add_argument("--mode", choices=("read", "import", "load"), default="read")
     parser.add_argument("--child", default="")
     args = parser.parse_args()
     if args.child:
