@@ -127,3 +127,12 @@ def test_settings_changes_in_admin_are_audited(site, admin_client, mod_settings)
     assert response.status_code == 302, response.context["adminform"].form.errors
     entry = AuditEntry.objects.get(action="settings.change")
     assert (entry.before["flag_threshold"], entry.after["flag_threshold"]) == (3, 7)
+
+
+def test_deleting_a_site_or_a_moderator_keeps_their_audit_entries(site, admin_user, django_user_model):
+    moderator = django_user_model.objects.create_user("mod", password="x")
+    entry = audit.log("author.ban", actor=moderator, site=site, target=site, reason="Abuse.")
+    moderator.delete()
+    site.delete()
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert (entry.actor_id, entry.site_id, entry.actor_name, entry.reason) == (None, None, "mod", "Abuse.")
