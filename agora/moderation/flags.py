@@ -16,7 +16,7 @@ MAX_EXPLANATION = 2000
 
 def flag(comment: Comment, actor: services.Actor, reason: str, explanation: str = "") -> Flag:
     """Record one reader's flag; hold the comment when the site's threshold is reached."""
-    explanation = explanation.strip()
+    explanation = explanation.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if reason not in Flag.Reason.values:
         raise InvalidInput(f"A flag reason is one of: {', '.join(Flag.Reason.values)}.", field="reason")
     if reason == Flag.Reason.ILLEGAL and not explanation:

@@ -41,6 +41,11 @@ def test_illegal_content_needs_an_explanation(client, comment_id):
     assert Flag.objects.get().explanation == "Incites violence against a named person."
 
 
+def test_explanation_with_nul_characters_is_stored_cleanly(client, comment_id):
+    assert flag(client, comment_id, reader_token(client), "illegal", "Threat\x00 to a judge.")[0] == 201
+    assert Flag.objects.get().explanation == "Threat to a judge."
+
+
 def test_unknown_reason_and_missing_identity_are_refused(client, comment_id):
     assert flag(client, comment_id, reader_token(client), reason="boring")[0] == 422
     assert flag(client, comment_id, "")[1]["code"] == "no_identity"
