@@ -146,18 +146,26 @@ def seed(stack: dict, path: str, body: str, name: str, parent: int | None = None
     return posted["comment"]["id"]
 
 
-@contextmanager
-def browser_page(chromium_path: str, width: int = 1000, height: int = 900):
+@pytest.fixture(scope="module")
+def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-            page.set_default_timeout(8000)
-            yield page
-        finally:
-            browser.close()
+        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@contextmanager
+def browser_page(browser, width: int = 1000, height: int = 900):
+    """A fresh page in a fresh context: its own localStorage, so a new reader."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(8000)
+        yield page
+    finally:
+        context.close()
 
 
 def shadow_focus(page) -> str:
@@ -174,9 +182,9 @@ def comment(page, author: str):
     return page.locator("li", has=page.locator(".au", has_text=author)).last
 
 
-def test_post_reply_vote_edit_and_reload(stack, chromium_path):
+def test_post_reply_vote_edit_and_reload(stack, browser):
     seed(stack, "/vote", "The *old* bridge deserves a vote.", "Ada")
-    with browser_page(chromium_path) as page:
+    with browser_page(browser) as page:
         page.goto(f"{stack['host']}/vote")
         composer = page.get_by_role("textbox", name="Join the discussion")
         composer.wait_for()
@@ -232,8 +240,35 @@ def test_post_reply_vote_edit_and_reload(stack, chromium_path):
         assert page.get_by_role("textbox", name="Your name").input_value() == "Grace"
         assert page.locator("#count").inner_text() == "3 comments"
 
+        page.once("dialog", lambda dialog: dialog.accept())
+        reply = mine.locator("ol.k > li").first
+        reply.get_by_role("button", name="Delete").click()
+        reply.get_by_text("This comment was deleted.").wait_for()
+        assert reply.get_by_role("button", name="Edit").count() == 0
 
-def test_hostile_page_css_does_not_reach_the_widget(stack, chromium_path):
+
+def test_report_a_comment(stack, browser):
+    seed(stack, "/report", "Buy cheap watches at my shop.", "Spammer")
+    with browser_page(browser) as page:
+        page.goto(f"{stack['host']}/report")
+        spam = comment(page, "Spammer")
+        spam.get_by_role("button", name="Report").click()
+        assert shadow_focus(page).startswith("INPUT")
+        spam.get_by_role("radio", name="Illegal content").check()
+        spam.get_by_role("button", name="Send report").click()
+        assert spam.locator("form .er").inner_text() == "Explain why the content is illegal."
+        spam.get_by_role("radio", name="Spam").check()
+        spam.get_by_role("button", name="Send report").click()
+        spam.locator("form").wait_for(state="detached")
+        assert "moderator" in page.locator("[role=status]").inner_text()
+
+        spam.get_by_role("button", name="Report").click()
+        spam.get_by_role("radio", name="Spam").check()
+        spam.get_by_role("button", name="Send report").click()
+        spam.locator("form .er", has_text="You have already flagged this comment.").wait_for()
+
+
+def test_hostile_page_css_does_not_reach_the_widget(stack, browser):
     seed(stack, "/styles", "Style *matters* less than the toll.", "Ada")
     script = f"""() => {{
         const root = document.getElementById('agora-comments').shadowRoot;
@@ -242,7 +277,7 @@ def test_hostile_page_css_does_not_reach_the_widget(stack, chromium_path):
             return [sel, {STYLE_PROPS!r}.map(p => p + '=' + style.getPropertyValue(p))];
         }});
     }}"""
-    with browser_page(chromium_path) as page:
+    with browser_page(browser) as page:
         styles = {}
         for name in ("plain", "hostile"):
             page.goto(f"{stack['host']}/styles" + ("?plain" if name == "plain" else ""))
@@ -250,14 +285,29 @@ def test_hostile_page_css_does_not_reach_the_widget(stack, chromium_path):
             styles[name] = page.evaluate(script)
             box = page.locator(".w").bounding_box()
             assert box["height"] > 150 and box["width"] > 300
+        page.evaluate("() => document.getElementById('agora-comments').dataset.theme = 'dark'")
+        dark = page.evaluate("() => getComputedStyle(document.getElementById('agora-comments')"
+                             ".shadowRoot.querySelector('.w')).backgroundColor")
     assert styles["hostile"] == styles["plain"]
+    assert dark == "rgb(23, 24, 26)"
 
 
-def test_narrow_screen_deep_thread_and_keyboard_posting(stack, chromium_path):
+def test_works_when_local_storage_is_blocked(stack, browser):
+    with browser_page(browser) as page:
+        page.add_init_script("Object.defineProperty(window, 'localStorage', {get() {"
+                             " throw new DOMException('blocked', 'SecurityError') }})")
+        page.goto(f"{stack['host']}/no-storage")
+        page.get_by_role("textbox", name="Join the discussion").fill("No storage, still a voice.")
+        page.get_by_role("textbox", name="Your name").fill("Pat")
+        page.get_by_role("button", name="Post comment").click()
+        comment(page, "Pat").get_by_role("button", name="Edit").wait_for()
+
+
+def test_narrow_screen_deep_thread_and_keyboard_posting(stack, browser):
     parent = seed(stack, "/deep", "Where does the cycle lane go?", "Ada")
     for depth in range(1, 9):  # deeper than the six levels the widget indents
         parent = seed(stack, "/deep", f"Level {depth} reply.", f"Reader {depth}", parent)
-    with browser_page(chromium_path, width=360, height=740) as page:
+    with browser_page(browser, width=360, height=740) as page:
         page.goto(f"{stack['host']}/deep")
         page.get_by_text("Level 5 reply.").wait_for()
         assert page.get_by_text("Level 6 reply.").count() == 0
@@ -288,8 +338,8 @@ def test_narrow_screen_deep_thread_and_keyboard_posting(stack, chromium_path):
         assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
-def test_nudge_highlights_words_then_post_anyway_awaits_review(stack, chromium_path):
-    with browser_page(chromium_path) as page:
+def test_nudge_highlights_words_then_post_anyway_awaits_review(stack, browser):
+    with browser_page(browser) as page:
         page.goto(f"{stack['host']}/nudge")
         text = "The <b>mayor</b> is a dickhead about the toll."
         page.get_by_role("textbox", name="Join the discussion").fill(text)
@@ -317,15 +367,18 @@ def test_nudge_highlights_words_then_post_anyway_awaits_review(stack, chromium_p
     assert thread["comments"] == [] and thread.get("own_pending", []) == []
 
 
-def test_permalink_beyond_the_first_page_and_load_more(stack, chromium_path):
+def test_permalink_beyond_the_first_page_and_load_more(stack, browser):
     ids = [seed(stack, "/many", f"Opinion number {n} on the harbour.", f"Reader {n}") for n in range(1, 23)]
-    with browser_page(chromium_path) as page:
+    with browser_page(browser) as page:
         page.goto(f"{stack['host']}/many")
         page.get_by_text("Opinion number 20 on").wait_for()
         assert page.get_by_text("Opinion number 21 on").count() == 0
         page.get_by_role("button", name="Load more comments").click()
         page.get_by_text("Opinion number 22 on").wait_for()
         assert page.get_by_role("button", name="Load more comments").is_hidden()
+        page.get_by_role("combobox", name="Sort by").select_option("newest")
+        page.wait_for_function("() => document.getElementById('agora-comments').shadowRoot"
+                               ".querySelector('ol.th > li .bd').textContent.includes('number 22')")
 
         page.goto(f"{stack['host']}/many#agora-comment-{ids[21]}")
         target = page.locator(f"#agora-comment-{ids[21]} > article")
@@ -336,10 +389,10 @@ def test_permalink_beyond_the_first_page_and_load_more(stack, chromium_path):
         assert target.is_visible() and shadow_focus(page).startswith("ARTICLE:Reader 22")
 
 
-def test_log_in_comment_under_the_account_and_log_out(stack, chromium_path):
+def test_log_in_comment_under_the_account_and_log_out(stack, browser):
     call(stack, "POST", "/auth/signup", {"site": "chronicle", "email": "mo@news.example",
                                          "password": "a long harbour password", "display_name": "Mo Reyes"})
-    with browser_page(chromium_path) as page:
+    with browser_page(browser) as page:
         page.goto(f"{stack['host']}/accounts")
         page.get_by_role("button", name="Log in").click()
         assert shadow_focus(page) == "INPUT:Email"
@@ -359,7 +412,7 @@ def test_log_in_comment_under_the_account_and_log_out(stack, chromium_path):
         assert page.get_by_role("textbox", name="Your name").is_visible()
 
 
-def test_live_comments_wait_behind_a_button(stack, chromium_path):
+def test_live_comments_wait_behind_a_button(stack, browser):
     try:
         urllib.request.urlopen(f"{stack['agora']}/live/threads?site=chronicle&url=x", timeout=0.5).close()
     except urllib.error.HTTPError as error:
@@ -368,7 +421,7 @@ def test_live_comments_wait_behind_a_button(stack, chromium_path):
     except OSError:
         pass  # the stream stays open: it exists
     seed(stack, "/live", "First, before the page opened.", "Ada")
-    with browser_page(chromium_path) as page:
+    with browser_page(browser) as page:
         page.goto(f"{stack['host']}/live")
         page.get_by_text("First, before the page opened.").wait_for()
         page.wait_for_timeout(500)  # the stream connects

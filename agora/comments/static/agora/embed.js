@@ -269,7 +269,7 @@ function widget(host) {
     const c = n.c, mine = !!own[c.id], focused = root.activeElement;
     const key = n.art.contains(focused) && focused.dataset.k;
     const nameId = "a" + c.id, bar = h("div", {class: "ac"});
-    let body = h("p", {class: "del"}, "[deleted]");
+    let body = h("p", {class: "del"}, "This comment was deleted.");
     if (!c.deleted) { body = h("div", {class: "bd"}); body.innerHTML = c.html } // sanitised by the server
     if (!c.deleted) {
       if (c.status === "approved") {
