@@ -183,9 +183,10 @@
     var handler = keys[event.key];
     if (!handler) return;
     event.preventDefault();
-    if (!current() && "jkarx".indexOf(event.key) >= 0 && event.key !== "k") {
+    // Nothing focused yet (e.g. after clicking outside the cards): start at the first card.
+    if (!current() && "jkarx".indexOf(event.key) >= 0) {
       focusCard(cards()[0]);
-      if (event.key === "j") return;
+      if (event.key === "j" || event.key === "k") return;
     }
     handler();
   });
