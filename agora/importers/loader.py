@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from tqdm import tqdm
@@ -188,6 +188,8 @@ class Loader:
         verdicts = self._moderate(fresh)
         comments = [self._build(record, verdict) for record, verdict in zip(fresh, verdicts, strict=True)]
         Comment.objects.bulk_create(comments, batch_size=BATCH_SIZE)
+        self._note_created(comments)
+        self._place(fresh, comments)  # before recording, so the pipeline sees the thread position
         for comment, verdict in zip(comments, verdicts, strict=True):
             if self.options.moderate:
                 pipeline.record(comment, verdict)
@@ -196,8 +198,6 @@ class Loader:
             self.summary.statuses[comment.status] += 1
             self.touched.add(comment.article_id)
         self.summary.comments_created += len(comments)
-        self._note_created(comments)
-        self._place(fresh, comments)
 
     def _moderate(self, records: list[CommentRecord]) -> list[pipeline.Verdict]:
         """Verdicts in input order. Comments without text (deleted or empty) have nothing to
@@ -295,23 +295,29 @@ class Loader:
     def lookup(self, external_ids: set[str]) -> dict[str, _Resolved]:
         """Placed comments (path set) of this site by key: external id, or for comments born in
         this Agora instance the `agora:<instance>:<id>` key its exports give them."""
-        found: dict[str, _Resolved] = {}
-        ids = list(external_ids)
-        for start in range(0, len(ids), BATCH_SIZE):
-            chunk = ids[start:start + BATCH_SIZE]
-            native = portable.native_ids(chunk)
-            condition = Q(external_id__in=chunk) | Q(pk__in=native, external_id="")
-            rows = Comment.objects.filter(condition, site=self.site).exclude(path="") \
-                .values_list("external_id", "pk", "path", "depth", "root_id", "article_id")
-            for external_id, pk, *rest in rows:
-                found[external_id or portable.comment_key(pk, "")] = _Resolved(pk, *rest)
-        return found
+        columns = ("external_id", "pk", "path", "depth", "root_id", "article_id")
+        return {
+            external_id or portable.comment_key(pk, ""): _Resolved(pk, *rest)
+            for external_id, pk, *rest in self._by_key(list(external_ids), columns, placed=True)
+        }
 
     def _existing(self, keys: list[str]) -> set[str]:
-        native = portable.native_ids(keys)
-        rows = Comment.objects.filter(Q(external_id__in=keys) | Q(pk__in=native, external_id=""),
-                                      site=self.site).values_list("external_id", "pk")
-        return {external_id or portable.comment_key(pk, "") for external_id, pk in rows}
+        return {external_id or portable.comment_key(pk, "")
+                for external_id, pk in self._by_key(keys, ("external_id", "pk"))}
+
+    def _by_key(self, keys: list[str], columns: tuple[str, ...], placed: bool = False):
+        """Rows of this site's comments named by `keys`, in chunks. External ids and native ids
+        are queried apart: `NOT external_id = ''` lets the database use the partial unique index
+        on (site, external_id), which an OR would defeat (a full scan per batch)."""
+        comments = Comment.objects.filter(site=self.site)
+        if placed:
+            comments = comments.exclude(path="")
+        for start in range(0, len(keys), BATCH_SIZE):
+            chunk = keys[start:start + BATCH_SIZE]
+            yield from comments.filter(external_id__in=chunk).exclude(external_id="").values_list(*columns)
+            native = portable.native_ids(chunk)
+            if native:
+                yield from comments.filter(pk__in=native, external_id="").values_list(*columns)
 
     def resolve_deferred(self) -> None:
         """Second pass: place replies that came before their parents, generation by generation;
@@ -333,7 +339,7 @@ class Loader:
         children = list(ready)
         for start in range(0, len(children), BATCH_SIZE):
             keys = children[start:start + BATCH_SIZE]
-            chunk = list(Comment.objects.filter(site=self.site, external_id__in=keys))
+            chunk = list(Comment.objects.filter(site=self.site, external_id__in=keys).exclude(external_id=""))
             for comment in chunk:
                 self._attach(comment, ready[comment.external_id])
             _save_places(chunk)
