@@ -320,6 +320,18 @@ def test_narrow_screen_deep_thread_and_keyboard_posting(stack, browser):
         page.get_by_role("button", name="← Back to the whole discussion").click()
         page.get_by_text("Where does the cycle lane go?").wait_for()
 
+        # A reply below the indentation cap opens its sub-thread, focused on the new reply.
+        level5 = page.locator("li", has=page.get_by_text("Level 5 reply.")).last
+        level5.get_by_role("button", name="Reply").first.click()
+        level5.get_by_role("textbox", name="Reply to Reader 5").fill("Answering level five.")
+        level5.get_by_role("textbox", name="Your name").fill("Deep")
+        level5.get_by_role("button", name="Post reply").click()
+        page.get_by_role("button", name="← Back to the whole discussion").wait_for()
+        page.wait_for_function("() => document.getElementById('agora-comments').shadowRoot"
+                               ".activeElement?.textContent.includes('Answering level five.')")
+        page.get_by_role("button", name="← Back to the whole discussion").click()
+        page.get_by_text("Where does the cycle lane go?").wait_for()
+
         # Keyboard only: Tab to the comment box, type, Tab to the name, Tab to Post, Enter.
         page.locator("h1").click()
         for _ in range(12):
@@ -399,7 +411,7 @@ def test_log_in_comment_under_the_account_and_log_out(stack, browser):
         page.get_by_role("textbox", name="Email").fill("mo@news.example")
         page.get_by_label("Password").fill("a long harbour password")
         page.get_by_role("button", name="Log in").click()
-        page.get_by_text("Signed in as Mo Reyes", exact=True).wait_for()
+        page.get_by_text("Signed in as Mo Reyes", exact=True).wait_for(timeout=20000)  # password hashing
         assert page.get_by_role("textbox", name="Your name").count() == 0
         page.get_by_role("textbox", name="Join the discussion").fill("Posted from my account.")
         page.get_by_role("button", name="Post comment").click()

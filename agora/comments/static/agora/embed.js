@@ -92,7 +92,7 @@ const vars = dark => Object.entries(PALETTE).map(([k, v]) =>
   `--${k}:var(--agora-${dark ? "dark-" : ""}${k},${v[+dark]})`).join(";");
 const CSS = `:host{display:block!important}
 .w{all:initial;display:block;${vars(0)};background:var(--bg);color:var(--fg);text-align:left;
-font:15px/1.5 var(--agora-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);overflow-wrap:anywhere}
+padding:.5em;font:15px/1.5 var(--agora-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);overflow-wrap:anywhere}
 :host([data-theme=dark]) .w{${vars(1)}}
 @media (prefers-color-scheme:dark){:host(:not([data-theme=light])) .w{${vars(1)}}}
 *{box-sizing:border-box}[hidden]{display:none!important}
@@ -224,13 +224,17 @@ function widget(host) {
 
   const postTo = parent => (body, author_name, post_anyway) => api("/comments", "POST",
     {site: SITE, url, title, body, author_name, parent, post_anyway});
-  function posted(r, body) {
+  async function posted(r, body) {
     own[r.comment.id] = [body, Date.now()];
     saveOwn();
     if (r.result === "approved" && !liveOpen) setCount(count + 1); // else thread.count arrives live
     fresh = fresh.filter(c => c.id !== r.comment.id); // our own comment may have come live first
     freshLabel();
-    const n = place(r.comment, !r.comment.parent && sort.value === "newest");
+    let n = place(r.comment, !r.comment.parent && sort.value === "newest");
+    if (!n && r.comment.parent) { // a reply below the indentation cap: open its sub-thread
+      await focusOn(r.comment.parent);
+      n = place(r.comment);
+    }
     if (n) { n.li.scrollIntoView({block: "nearest"}); n.art.focus() }
   }
   function renderTop() {
@@ -543,7 +547,10 @@ function widget(host) {
     const id = +(/^#agora-comment-(\d+)$/.exec(location.hash) || [])[1];
     if (!id) return;
     if (!byId.has(id)) await load(0, true);
-    if (!byId.has(id)) await focusOn(id);
+    if (!byId.has(id)) { // deeper than the indentation cap, or not in this thread at all
+      const c = await api("/comments/" + id).catch(() => null);
+      if (c && c.depth >= MAXD) await focusOn(id);
+    }
     const n = byId.get(id);
     if (!n) return;
     for (const other of root.querySelectorAll(".hl")) other.classList.remove("hl");
