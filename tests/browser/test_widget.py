@@ -19,14 +19,17 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
 AGORA = str(Path(sys.executable).with_name("agora"))
+SSO_SECRET = "publisher-shared-secret-for-browser-tests"
 
 HOSTILE_CSS = """
 * { color: red !important; font: 31px/3 "Comic Sans MS", cursive !important; letter-spacing: 4px !important;
@@ -43,7 +46,7 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <link rel="canonical" href="{path}">
 <style>{css}</style></head><body><h1>Harbour bridge vote</h1>
 <p>Discussion: <a href="{path}" data-agora-count-url="{path}" id="count">no count yet</a></p>
-<div id="agora-comments"><p id="fallback">Server-rendered fallback</p></div>
+<div id="agora-comments"{attributes}><p id="fallback">Server-rendered fallback</p></div>
 <script src="{agora}/embed.js" data-site="chronicle" async></script></body></html>"""
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -63,13 +66,16 @@ def free_port() -> int:
 
 @contextmanager
 def host_pages(agora_url: str) -> Iterator[str]:
-    """Any path is an article page with hostile CSS; `?plain` gives the same page without it."""
+    """Any path is an article page with hostile CSS; `?plain` gives the same page without it,
+    `?sso=TOKEN` puts a single sign-on token on the widget's container."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             path, _, query = self.path.partition("?")
-            css = "" if query == "plain" else HOSTILE_CSS
-            body = PAGE.format(path=path, css=css, agora=agora_url).encode()
+            options = parse_qs(query, keep_blank_values=True)
+            css = "" if "plain" in options else HOSTILE_CSS
+            attributes = "".join(f' data-sso-token="{escape(token)}"' for token in options.get("sso", []))
+            body = PAGE.format(path=path, css=css, agora=agora_url, attributes=attributes).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -95,8 +101,12 @@ def agora_server(data_dir: Path, port: int, allowed_origin: str) -> Iterator[str
                AGORA_SECRET_KEY="browser-test-secret", AGORA_PUBLIC_URL=f"http://127.0.0.1:{port}")
     run = {"env": env, "check": True, "capture_output": True, "timeout": 120}
     subprocess.run([AGORA, "migrate", "-v", "0"], **run)
-    subprocess.run([AGORA, "shell", "-c", "from agora.comments.models import Site; Site.objects.create("
-                    f"slug='chronicle', name='The Chronicle', allowed_origins=['{allowed_origin}'])"], **run)
+    setup = ("from agora.comments.models import Site\n"
+             "from agora.accounts.models import SiteAuthSettings\n"
+             "site = Site.objects.create(slug='chronicle', name='The Chronicle', "
+             f"allowed_origins=['{allowed_origin}'])\n"
+             f"SiteAuthSettings.objects.create(site=site, sso_secret='{SSO_SECRET}')\n")
+    subprocess.run([AGORA, "shell", "-c", setup], **run)
     server = subprocess.Popen([AGORA, "serve", "--port", str(port), "--workers", "1"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -441,3 +451,20 @@ def test_live_comments_wait_behind_a_button(stack, browser):
         page.get_by_role("button", name="Show 1 new comment").click()
         page.get_by_text("Second, while the page was open.").wait_for()
         assert page.get_by_role("heading", name="2 comments").is_visible()
+
+
+def test_single_sign_on_token_on_the_container(stack, browser):
+    import jwt
+
+    now = int(time.time())
+    token = jwt.encode({"sub": "42", "name": "Sam Ortiz", "iat": now, "exp": now + 600, "jti": "browser-1"},
+                       SSO_SECRET, algorithm="HS256")
+    with browser_page(browser) as page:
+        page.goto(f"{stack['host']}/sso?sso={token}")
+        page.get_by_text("Signed in as Sam Ortiz", exact=True).wait_for()
+        page.get_by_role("textbox", name="Join the discussion").fill("Signed in by my newspaper.")
+        page.get_by_role("button", name="Post comment").click()
+        comment(page, "Sam Ortiz").wait_for()
+        page.reload()  # the token is used once (its jti is spent); the session it gave stays
+        page.get_by_text("Signed in as Sam Ortiz", exact=True).wait_for()
+        assert page.get_by_role("textbox", name="Your name").count() == 0
