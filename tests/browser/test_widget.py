@@ -95,7 +95,7 @@ def host_pages(agora_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def agora_server(data_dir: Path, port: int, allowed_origin: str) -> Iterator[str]:
+def agora_server(data_dir: Path, port: int, allowed_origin: str) -> Iterator[dict]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("AGORA_")}
     env.update(AGORA_DATABASE_URL=f"sqlite:///{data_dir}/agora.sqlite3", AGORA_DATA_DIR=str(data_dir),
                AGORA_SECRET_KEY="browser-test-secret", AGORA_PUBLIC_URL=f"http://127.0.0.1:{port}")
@@ -118,7 +118,7 @@ def agora_server(data_dir: Path, port: int, allowed_origin: str) -> Iterator[str
             except OSError:
                 assert server.poll() is None, server.stderr.read().decode()
                 time.sleep(0.1)
-        yield base
+        yield {"agora": base, "env": env}
     finally:
         server.terminate()
         try:
@@ -135,7 +135,7 @@ def stack(tmp_path_factory, chromium_path) -> Iterator[dict]:
     with host_pages(f"http://127.0.0.1:{port}") as host:
         data_dir = tmp_path_factory.mktemp("agora")
         with agora_server(data_dir, port, host) as agora:
-            yield {"agora": agora, "host": host}
+            yield {**agora, "host": host}
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -468,3 +468,19 @@ def test_single_sign_on_token_on_the_container(stack, browser):
         page.reload()  # the token is used once (its jti is spent); the session it gave stays
         page.get_by_text("Signed in as Sam Ortiz", exact=True).wait_for()
         assert page.get_by_role("textbox", name="Your name").count() == 0
+
+
+def test_demo_newspaper_same_origin_under_its_content_security_policy(stack, browser):
+    from agora.demo import content
+
+    subprocess.run([AGORA, "demo", "--no-serve"], env=stack["env"], check=True, capture_output=True,
+                   timeout=120)
+    story = content.STORIES[0]
+    with browser_page(browser) as page:
+        errors = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.goto(f"{stack['agora']}/news/{story.slug}")
+        page.get_by_role("textbox", name="Join the discussion").wait_for()
+        assert page.locator("#agora-comments .static-thread").count() == 0  # the fallback gave way
+        assert page.locator("ol.th > li").count() >= 2
+        assert not [e for e in errors if "Content Security Policy" in e]
