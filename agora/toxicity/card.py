@@ -180,11 +180,10 @@ def render_card(report: dict[str, Any]) -> str:
     if "speed" in report:
         sp = report["speed"]
         parts += [
-            "## Speed (one process, one core, with spans)",
+            "## Speed (inside the evaluation run; `bench/toxicity/speed.py` is the benchmark)",
             "",
-            f"p50 {sp['p50_ms']} ms, p99 {sp['p99_ms']} ms per comment; "
-            f"{sp['comments_per_s_one_core']} comments/s sequential; peak RSS {sp['peak_rss_mb']} MB "
-            "(evaluation process, includes evaluation data).",
+            f"p50 {sp['p50_ms']} ms, p99 {sp['p99_ms']} ms per comment (wall time, one process, with spans); "
+            f"{sp['comments_per_s_one_core']} comments/s sequential.",
             "",
         ]
     parts += ["## Known limits", "", LIMITS]

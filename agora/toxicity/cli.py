@@ -163,6 +163,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         card=args.card,
         loso=args.loso,
         seed=args.seed,
+        baseline_python=args.baseline_python,
     )
     print(json.dumps(report, indent=1, default=str))
     return 0

@@ -6,7 +6,7 @@ Public API (stable, used by the moderation word-list matcher)::
     from agora.toxicity.normalize import normalize, TermMatcher
 
     norm = normalize("You ＳＨ1Т!!  f.u.c.k  fuuuuck")
-    norm.text                    # "you sh1t!! fuck fuuck" -> see rules below
+    norm.text                    # "you shit!! fuck fuuck" (see the rules below)
     norm.offsets[i]              # original index of normalised char i
     norm.to_original(start, end) # normalised [start, end) -> original [start, end)
 

@@ -9,6 +9,8 @@ rule matched there.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import artefact
@@ -17,15 +19,23 @@ from .features import char_grams
 N_NUMERIC = 9
 
 
-def token_features(words: list[str], i: int) -> list[str]:
-    """Sparse features of word ``i`` (strings, looked up in the span vocabulary)."""
+def word_features(tok: str) -> list[str]:
+    """Features of the word itself (cacheable per word)."""
+    return ["t" + tok, *("g" + g[1:] for g, _, _ in char_grams(tok) if len(g) >= 4)]
+
+
+def context_features(words: list[str], i: int) -> list[str]:
+    """Features of word ``i``'s neighbourhood."""
     tok = words[i]
     prev = words[i - 1] if i > 0 else "<s>"
     nxt = words[i + 1] if i + 1 < len(words) else "</s>"
     prev2 = words[i - 2] if i > 1 else "<s>"
-    feats = ["t" + tok, "p" + prev, "n" + nxt, "q" + prev2, "b" + prev + " " + tok, "a" + tok + " " + nxt]
-    feats.extend("g" + g[1:] for g, _, _ in char_grams(tok) if len(g) >= 4)
-    return feats
+    return ["p" + prev, "n" + nxt, "q" + prev2, "b" + prev + " " + tok, "a" + tok + " " + nxt]
+
+
+def token_features(words: list[str], i: int) -> list[str]:
+    """Sparse features of word ``i`` (strings, looked up in the span vocabulary)."""
+    return word_features(words[i]) + context_features(words, i)
 
 
 def numeric_features(
@@ -48,6 +58,7 @@ class SpanHead:
         self.weights = weights.astype(np.float64)
         self.dense = dense.astype(np.float64)
         self.bias = float(bias)
+        self._word_cache: dict[str, float] = {}
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> SpanHead | None:
@@ -59,6 +70,15 @@ class SpanHead:
             arrays["span_dense"],
             float(arrays["span_bias"][0]),
         )
+
+    def _sum(self, feats: list[str], get: Any = None) -> float:
+        get = get or self.index.get
+        total = 0.0
+        for f in feats:
+            j = get(f)
+            if j is not None:
+                total += self.weights[j]
+        return total
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         vocab = sorted(self.index, key=self.index.__getitem__)
@@ -79,11 +99,14 @@ class SpanHead:
     ) -> np.ndarray:
         words = [text[s:e] for s, e in toks]
         scores = np.full(len(toks), self.bias)
-        for i in range(len(words)):
-            for f in token_features(words, i):
-                j = self.index.get(f)
-                if j is not None:
-                    scores[i] += self.weights[j]
+        get = self.index.get
+        for i, word in enumerate(words):
+            own = self._word_cache.get(word)
+            if own is None:
+                own = self._sum(word_features(word))
+                if len(self._word_cache) < 200_000:
+                    self._word_cache[word] = own
+            scores[i] += own + self._sum(context_features(words, i), get)
         covered = rule_coverage(toks, rule_hits)
         lengths = np.array([e - s for s, e in toks], dtype=float)
         scores += numeric_features(contrib, doc_logit, covered, lengths) @ self.dense
