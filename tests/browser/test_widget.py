@@ -111,7 +111,7 @@ def agora_server(data_dir: Path, port: int, allowed_origin: str) -> Iterator[dic
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(300):  # a loaded machine may need a while to import and bind
             try:
                 urllib.request.urlopen(f"{base}/embed.js", timeout=1).close()
                 break
@@ -264,6 +264,10 @@ def test_report_a_comment(stack, browser):
         spam = comment(page, "Spammer")
         spam.get_by_role("button", name="Report").click()
         assert shadow_focus(page).startswith("INPUT")
+        page.keyboard.press("Escape")
+        spam.locator("form").wait_for(state="detached")
+        assert shadow_focus(page).startswith("ARTICLE")
+        spam.get_by_role("button", name="Report").click()
         spam.get_by_role("radio", name="Illegal content").check()
         spam.get_by_role("button", name="Send report").click()
         assert spam.locator("form .er").inner_text() == "Explain why the content is illegal."
@@ -444,9 +448,10 @@ def test_live_comments_wait_behind_a_button(stack, browser):
         pass  # the stream stays open: it exists
     seed(stack, "/live", "First, before the page opened.", "Ada")
     with browser_page(browser) as page:
-        page.goto(f"{stack['host']}/live")
+        with page.expect_response(lambda response: "/live/threads" in response.url, timeout=15000):
+            page.goto(f"{stack['host']}/live")
         page.get_by_text("First, before the page opened.").wait_for()
-        page.wait_for_timeout(500)  # the stream connects
+        page.wait_for_timeout(300)  # the stream's headers are out; let its subscription settle
         seed(stack, "/live", "Second, while the page was open.", "Bo")
         page.get_by_role("button", name="Show 1 new comment").click()
         page.get_by_text("Second, while the page was open.").wait_for()

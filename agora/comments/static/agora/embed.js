@@ -301,13 +301,17 @@ function widget(host) {
     return h("button", {type: "button", "data-k": label, disabled: mine, "aria-pressed": String(votes[c.id] === value),
       "aria-label": `${label} (${total})`, onclick: async () => {
         n.err.textContent = "";
+        const before = votes[c.id];
+        votes[c.id] = value; // before the answer: a live vote event may come first
         try {
-          const updated = await api(`/comments/${c.id}/votes`, "POST", {value});
-          votes[c.id] = value;
+          update(await api(`/comments/${c.id}/votes`, "POST", {value}));
           store("votes", votes);
-          update(updated);
           say(label + "d.");
-        } catch (e) { n.err.textContent = e.message }
+        } catch (e) {
+          votes[c.id] = before;
+          fill(n);
+          n.err.textContent = e.message;
+        }
       }}, (value > 0 ? "▲ " : "▼ ") + total);
   }
 
@@ -380,6 +384,7 @@ function widget(host) {
 
   // ---- actions -----------------------------------------------------------------------------
   function inSlot(n, form) {
+    form.onkeydown = e => { if (e.key === "Escape") closeSlot(n)() }; // Escape cancels, like Cancel
     n.slot.replaceChildren(form);
     (form.text || form.querySelector("input,textarea")).focus();
   }
@@ -508,8 +513,10 @@ function widget(host) {
       }
       me = (await api("/auth/me?site=" + encodeURIComponent(SITE))).user || null;
     } catch (e) { authOK = e.status !== 404 }
-    renderAcct();
-    if (me) renderTop();
+    if (me || !authOK) { // else keep the "Log in" already shown (or the form a reader opened)
+      renderAcct();
+      renderTop();
+    }
   }
 
   // ---- live updates, new-comment button, permalinks ----------------------------------------
