@@ -1,30 +1,93 @@
-"""A moderator approves a held comment with the keyboard in headless Chromium, and readers then
-see it in the comment widget on the article page.
+"""A moderator approves held comments with the keyboard in headless Chromium, and readers then
+see them in the comment widget on the article page.
 
-pytest-django's `live_server` serves the whole product (workspace, API, demo article page with
-`embed.js`). Database work happens outside the Playwright blocks: Playwright's sync API runs an
-event loop in this thread, and Django refuses ORM calls while one runs.
+`agora serve` (uvicorn, as in production) runs in a subprocess on a temporary SQLite database
+and serves everything: the workspace, the API and the demo article page with `embed.js`. The
+held comments are posted through the comment services on an article that is pre-moderated.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
-from agora.accounts.models import SiteRole, User
-from agora.comments import services
-from agora.comments.models import Article, Comment, Site
 from agora.demo import content
-from agora.demo.views import DEMO_SITE, story_url
 from tests.moderation_workspace.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
+AGORA = str(Path(sys.executable).with_name("agora"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 HELD = "The ferry timetable was never consulted, and the council knows it."
 SECOND = "Toll money should pay for the ferry, not the other way round."
+STORY = content.STORIES[0].slug
+
+SEED = f"""
+from agora.accounts.models import SiteRole, User
+from agora.comments import services
+from agora.comments.models import Article, Site
+from agora.demo.views import story_url
+site = Site.objects.create(slug="demo", name="Demo", allowed_origins=[{{base!r}}])
+services.register_article(site, story_url({STORY!r}), title="Story")
+Article.objects.filter(site=site).update(premoderate=True)
+ids = [services.post_comment(site=site, url=story_url({STORY!r}), body=body, author_name=name,
+                             actor=services.Actor(reader_id=name)).comment
+       for body, name in (({HELD!r}, "ferry-fan"), ({SECOND!r}, "tolly"))]
+assert [c.status for c in ids] == ["pending", "pending"]
+user = User.objects.create_user(username="mona", password={PASSWORD!r}, is_staff=True)
+SiteRole.objects.create(user=user, site=site)
+print(ids[0].pk, ids[1].pk)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path, chromium_path) -> Iterator[dict]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AGORA_")}
+    env.update(AGORA_DATABASE_URL=f"sqlite:///{tmp_path}/agora.sqlite3", AGORA_DATA_DIR=str(tmp_path),
+               AGORA_SECRET_KEY="moderation-browser-test", AGORA_PUBLIC_URL=base)
+    run = {"env": env, "check": True, "capture_output": True, "timeout": 120, "text": True}
+    subprocess.run([AGORA, "migrate", "-v", "0"], **run)
+    seeded = subprocess.run([AGORA, "shell", "-c", SEED.format(base=base)], **run).stdout
+    ids = seeded.strip().splitlines()[-1].split()  # the last line: shell may print a banner first
+    process = subprocess.Popen([AGORA, "serve", "--port", str(port), "--workers", "1"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(300):  # a loaded machine may need a while to import and bind
+            try:
+                urllib.request.urlopen(f"{base}/embed.js", timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read().decode()
+                time.sleep(0.1)
+        yield {"base": base, "ids": [int(i) for i in ids], "db": tmp_path / "agora.sqlite3"}
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @contextmanager
@@ -41,60 +104,49 @@ def chromium(path: str):
 
 def widget_text(page) -> str:
     page.get_by_role("textbox", name="Join the discussion").wait_for()
+    page.wait_for_function("() => !!document.getElementById('agora-comments').shadowRoot.querySelector('ol')")
     return page.evaluate("() => document.getElementById('agora-comments').shadowRoot.textContent")
 
 
-@pytest.fixture
-def held(live_server):
-    """The story is pre-moderated, so a reader's comment is held by the pipeline."""
-    story = content.STORIES[0]
-    site = Site.objects.create(slug=DEMO_SITE, name="Demo", allowed_origins=[live_server.url])
-    services.register_article(site, story_url(story.slug), title=story.title)
-    Article.objects.filter(site=site).update(premoderate=True)
-    result = services.post_comment(site=site, url=story_url(story.slug), body=HELD, author_name="Ferry Fan",
-                                   actor=services.Actor(reader_id="ferry-fan"))
-    second = services.post_comment(site=site, url=story_url(story.slug), body=SECOND, author_name="Tolly",
-                                   actor=services.Actor(reader_id="tolly")).comment
-    assert result.comment.status == second.status == Comment.Status.PENDING
-    moderator = User.objects.create_user(username="mona", password=PASSWORD, is_staff=True)
-    SiteRole.objects.create(user=moderator, site=site)
-    return {"comment": result.comment, "second": second, "story": story.slug}
+def thread(base: str) -> dict:
+    url = urllib.parse.quote(f"{base}/news/{STORY}", safe="")
+    with urllib.request.urlopen(f"{base}/api/v1/threads?site=demo&url={url}", timeout=10) as response:
+        return json.loads(response.read())
 
 
-def test_keyboard_approval_publishes_the_comment_in_the_widget(held, live_server, chromium_path):
-    comment, second = held["comment"], held["second"]
-    article_page = f"{live_server.url}/news/{held['story']}"
+def test_keyboard_moderation_publishes_comments_in_the_widget(server, chromium_path):
+    base, (first, second) = server["base"], server["ids"]
     with chromium(chromium_path) as browser:
         reader = browser.new_context().new_page()
-        reader.set_default_timeout(8000)
-        reader.goto(article_page)
+        reader.set_default_timeout(10000)
+        reader.goto(f"{base}/news/{STORY}")
         assert HELD not in widget_text(reader)
 
         page = browser.new_context().new_page()
-        page.set_default_timeout(8000)
+        page.set_default_timeout(10000)
         # Django's own login form (the newsroom's moderators are staff accounts).
-        page.goto(f"{live_server.url}/admin/login/?next=/moderate/")
+        page.goto(f"{base}/admin/login/?next=/moderate/")
         page.get_by_label("Username").fill("mona")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        card = page.locator(f"#card-{comment.pk}")
+        card = page.locator(f"#card-{first}")
         card.wait_for()
         assert card.evaluate("el => el === document.activeElement")  # the first card has the focus
-        assert page.locator(".tabs [data-queue=pending]").inner_text() == "Pending 2"
+        pending_count = page.locator(".tabs [data-queue=pending] .count")
+        assert pending_count.inner_text() == "2"
 
         page.keyboard.press("a")
 
-        page.locator(f"#card-{comment.pk}[data-status=approved]:not(.busy)").wait_for()
-        page.wait_for_function(
-            "() => document.getElementById('announce').textContent.includes('approved')")
-        pending_count = page.locator(".tabs [data-queue=pending] .count")
+        page.locator(f"#card-{first}[data-status=approved]:not(.busy)").wait_for()
+        page.wait_for_function("() => document.getElementById('announce').textContent.includes('approved')")
         assert pending_count.inner_text() == "1"
         assert page.url.endswith("/moderate/queue/pending")  # no reload happened
         reader.reload()
-        assert HELD in widget_text(reader) and SECOND not in widget_text(reader)
+        text = widget_text(reader)
+        assert HELD in text and SECOND not in text
 
         # The focus moved on to the next card: reject it, undo that, then select it and bulk-approve.
-        second_card = f"#card-{second.pk}"
+        second_card = f"#card-{second}"
         assert page.locator(second_card).evaluate("el => el === document.activeElement")
         page.keyboard.press("r")
         page.locator(f"{second_card}[data-status=rejected]:not(.busy)").wait_for()
@@ -111,11 +163,13 @@ def test_keyboard_approval_publishes_the_comment_in_the_widget(held, live_server
         assert pending_count.inner_text() == "0"
 
         reader.reload()
-        assert HELD in widget_text(reader) and SECOND in widget_text(reader)
+        text = widget_text(reader)
+        assert HELD in text and SECOND in text
 
-    comment.refresh_from_db()
-    second.refresh_from_db()
-    assert comment.status == second.status == Comment.Status.APPROVED
-    assert Article.objects.get(pk=comment.article_id).comment_count == 2
-    assert list(second.decisions.filter(source="moderator").order_by("pk").values_list("status", flat=True)) \
-        == ["rejected", "pending", "approved"]
+    published = thread(base)
+    assert published["article"]["comment_count"] == 2
+    assert {c["id"] for c in published["comments"]} == {first, second}
+    with sqlite3.connect(server["db"]) as db:
+        decisions = db.execute("SELECT status FROM moderation_decision WHERE comment_id = ? AND "
+                               "source = 'moderator' ORDER BY id", (second,)).fetchall()
+    assert [row[0] for row in decisions] == ["rejected", "pending", "approved"]
