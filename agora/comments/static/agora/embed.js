@@ -338,7 +338,8 @@ function widget(host) {
     loadErr.textContent = "";
     const q = new URLSearchParams({site: SITE, url, sort: sort.value, offset});
     if (full) q.set("full", "true");
-    if (!offset) q.set("own", "true"); // the reader's own comments awaiting review
+    // The reader's own comments awaiting review; only asked for by readers who posted lately.
+    if (!offset && Object.keys(own).length) q.set("own", "true");
     try {
       const j = await api("/threads?" + q);
       if (!offset) {
