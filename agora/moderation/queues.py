@@ -7,7 +7,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
@@ -25,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Greatest
+from django.urls import reverse
 
 from agora.comments.models import Comment
 from agora.moderation import highlight
@@ -40,6 +43,8 @@ SORTS = {
     "newest": ("-created_at", "-pk"),
 }
 PAGE_SIZE = 100
+HIGH_SCORE = 0.8
+RULES_CACHE_SECONDS = 300
 EXCERPT = 280
 
 
@@ -153,17 +158,36 @@ def counts(site_ids: frozenset[int], filters: Filters) -> dict[str, int]:
     return {queue: totals[queue] for queue in QUEUES}
 
 
+@dataclass(frozen=True)
+class Score:
+    label: str
+    value: float
+
+    @property
+    def shown(self) -> str:
+        return f"{self.value:.2f}"
+
+    @property
+    def percent(self) -> int:
+        return round(self.value * 100)
+
+    @property
+    def high(self) -> bool:
+        return self.value >= HIGH_SCORE
+
+
 @dataclass
 class Card:
     comment: Comment
     segments: list[highlight.Segment]
     chips: list[dict[str, str]]
-    scores: list[tuple[str, float]]
+    scores: list[Score]
     flags: dict[str, int]
     flag_notes: list[str]
     parent_excerpt: str = ""
     decided_by: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Links built once per page from URL prefixes (reversing hundreds of URLs costs real time).
+    urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def author_key(self) -> tuple[str, str]:
@@ -190,10 +214,29 @@ def page(site_ids: frozenset[int], queue: str, filters: Filters, *, offset: int 
     rows = list(comments[offset:offset + size])
     parents = dict(Comment.objects.filter(pk__in={c.parent_id for c in rows if c.parent_id})
                    .values_list("pk", "body"))
-    return [_card(comment, parents.get(comment.parent_id, "")) for comment in rows]
+    links = _Links()
+    return [_card(comment, parents.get(comment.parent_id, ""), links) for comment in rows]
 
 
-def _card(comment: Comment, parent_body: str) -> Card:
+class _Links:
+    def __init__(self) -> None:
+        self.action = reverse("moderation:comment-action", args=[0, "ACTION"]).replace("/0/", "/{}/")
+        self.author = reverse("moderation:author", args=["KIND", "KEY"]).replace("KIND/KEY", "{}/{}")
+        self.article = reverse("moderation:article", args=[0])[:-1] + "{}"
+
+    def for_comment(self, comment: Comment, author_key: tuple[str, str]) -> dict[str, str]:
+        kind, key = author_key
+        return {
+            "approve": self.action.format(comment.pk).replace("ACTION", "approve"),
+            "reject": self.action.format(comment.pk).replace("ACTION", "reject"),
+            "undo": self.action.format(comment.pk).replace("ACTION", "undo"),
+            "template": self.action.format(comment.pk),
+            "author": self.author.format(kind, quote(key or "-", safe="@+")),
+            "article": self.article.format(comment.article_id),
+        }
+
+
+def _card(comment: Comment, parent_body: str, links: _Links) -> Card:
     decisions = list(comment.decisions.all())
     automatic = next((d for d in decisions if d.source != Decision.Source.MODERATOR), None)
     latest_moderator = next((d for d in decisions if d.source == Decision.Source.MODERATOR), None)
@@ -207,7 +250,7 @@ def _card(comment: Comment, parent_body: str) -> Card:
             notes.append(f"{flag.get_reason_display()}: {flag.explanation[:200]}")
     chips = [{"rule": str(r.get("rule", "")), "phase": str(r.get("phase", "")),
               "message": str(r.get("message", ""))} for r in reasons if isinstance(r, dict)]
-    return Card(
+    card = Card(
         comment=comment,
         segments=highlight.segments(comment.body, [r for r in reasons if isinstance(r, dict)]),
         chips=chips,
@@ -218,9 +261,11 @@ def _card(comment: Comment, parent_body: str) -> Card:
         decided_by=latest_moderator.actor.get_username() if latest_moderator and latest_moderator.actor
         else "",
     )
+    card.urls = links.for_comment(comment, card.author_key)
+    return card
 
 
-def _scores(decision: Decision | None) -> list[tuple[str, float]]:
+def _scores(decision: Decision | None) -> list[Score]:
     if decision is None:
         return []
     raw = dict(decision.scores or {})
@@ -231,10 +276,10 @@ def _scores(decision: Decision | None) -> list[tuple[str, float]]:
     found = []
     for label, value in raw.items():
         try:
-            found.append((str(label), max(0.0, min(float(value), 1.0))))
+            found.append(Score(str(label), max(0.0, min(float(value), 1.0))))
         except (TypeError, ValueError):
             continue
-    return sorted(found, key=lambda item: -item[1])
+    return sorted(found, key=lambda score: -score.value)
 
 
 def _excerpt(text: str) -> str:
@@ -242,11 +287,17 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
 
 
-def rules_seen(site_ids: frozenset[int], limit: int = 2000) -> list[str]:
-    """Rule names in recent automatic decisions, for the reason filter."""
-    recent = (Decision.objects.filter(comment__site_id__in=site_ids)
-              .exclude(source=Decision.Source.MODERATOR).exclude(reasons=[])
-              .order_by("-created_at").values_list("reasons", flat=True)[:limit])
-    return sorted({str(r.get("rule")) for reasons in recent for r in reasons
-                   if isinstance(r, dict) and r.get("rule")})
+def rules_seen(site_ids: frozenset[int], limit: int = 500) -> list[str]:
+    """Rule names in recent automatic decisions, for the reason filter (cached for a while:
+    the list only offers choices, any rule can still be typed into the URL)."""
+    key = "moderation:rules:" + ",".join(map(str, sorted(site_ids)))
+    cached = cache.get(key)
+    if cached is None:
+        recent = (Decision.objects.filter(comment__site_id__in=site_ids)
+                  .exclude(source=Decision.Source.MODERATOR).exclude(reasons=[])
+                  .order_by("-created_at").values_list("reasons", flat=True)[:limit])
+        cached = sorted({str(r.get("rule")) for reasons in recent for r in reasons
+                         if isinstance(r, dict) and r.get("rule")})
+        cache.set(key, cached, RULES_CACHE_SECONDS)
+    return cached
 
