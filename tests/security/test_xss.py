@@ -92,7 +92,8 @@ def _store(comments: list[Comment]) -> None:
     Comment.objects.bulk_update(created, ["path", "root"], batch_size=500)
     articles = {comment.article_id: comment.article for comment in created}
     for article in articles.values():
-        article.comment_count = sum(1 for c in created if c.article_id == article.pk and c.status == "approved")
+        visible = [c for c in created if c.article_id == article.pk and c.status == "approved"]
+        article.comment_count = len(visible)
         article.version += 1
     Article.objects.bulk_update(articles.values(), ["comment_count", "version"], batch_size=500)
 
@@ -108,7 +109,8 @@ def corpus(live_server):
     titled = Article.objects.bulk_create([
         Article(site=site, url=f"https://demo.example/xss/{i}", title=with_id(p, TITLE_OFFSET + i)[:500])
         for i, p in enumerate(payloads)])
-    _store([_comment(site, a, i, p, "pending") for i, (a, p) in enumerate(zip(titled, payloads, strict=True))])
+    pairs = enumerate(zip(titled, payloads, strict=True))
+    _store([_comment(site, article, i, p, "pending") for i, (article, p) in pairs])
     return payloads, story.slug
 
 
