@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from agora.comments.models import Article, Comment
+from agora.demo import content
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,14 @@ def demo(settings, tmp_path):
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
+def _size(thread: content.Thread) -> int:
+    return 1 + sum(_size(reply) for reply in thread.replies)
+
+
 def test_demo_loads_once_and_reuses_what_exists(demo, settings, tmp_path):
     comments = Comment.objects.count()
-    assert comments > 20
+    expected = sum(_size(thread) for story in content.STORIES for thread in story.discussion)
+    assert Comment.objects.filter(status=Comment.Status.APPROVED).count() == comments == expected
     assert Comment.objects.filter(depth__gte=3).exists(), "the demo has replies several levels deep"
     password = (tmp_path / "demo-admin-password").read_text()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
