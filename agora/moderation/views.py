@@ -25,7 +25,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import make_aware
@@ -108,7 +108,24 @@ def queue(request: HttpRequest, queue: str) -> HttpResponse:
         "offset": offset,
         "next_offset": offset + len(cards) if len(cards) == queues.PAGE_SIZE else None,
         "queue_status": queue if queue in ("pending", "rejected", "approved") else "",
+        "live": _live_feeds(request, filters),
     })
+
+
+MAX_LIVE_SITES = 2  # one stream per site; browsers allow few connections per host
+
+
+def _live_feeds(request: HttpRequest, filters: queues.Filters) -> dict[str, Any] | None:
+    """Where the queue page subscribes to held/resolved events, when live updates are installed."""
+    try:
+        url = reverse("live-moderation")
+    except NoReverseMatch:
+        return None
+    slugs = [filters.site] if filters.site else list(
+        moderated_sites(request.user).values_list("slug", flat=True)[:MAX_LIVE_SITES + 1])
+    if not slugs or len(slugs) > MAX_LIVE_SITES:
+        return None
+    return {"url": url, "sites": ",".join(slugs)}
 
 
 _COMMENT_ACTIONS = {"approve": actions.approve, "reject": actions.reject, "undo": actions.undo}

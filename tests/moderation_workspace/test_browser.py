@@ -114,6 +114,19 @@ def thread(base: str) -> dict:
         return json.loads(response.read())
 
 
+def post_comment(base: str, body: str) -> dict:
+    def call(path: str, payload: dict, token: str = "") -> dict:
+        headers = {"Content-Type": "application/json", "X-Agora-Reader": token}
+        request = urllib.request.Request(f"{base}/api/v1{path}", data=json.dumps(payload).encode(),
+                                         headers=headers)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    token = call("/reader", {})["reader_token"]
+    return call("/comments", {"site": "demo", "url": f"{base}/news/{STORY}", "body": body,
+                              "author_name": "Late"}, token)
+
+
 def test_keyboard_moderation_publishes_comments_in_the_widget(server, chromium_path):
     base, (first, second) = server["base"], server["ids"]
     with chromium(chromium_path) as browser:
@@ -165,6 +178,11 @@ def test_keyboard_moderation_publishes_comments_in_the_widget(server, chromium_p
         reader.reload()
         text = widget_text(reader)
         assert HELD in text and SECOND in text
+
+        # A comment held while the queue is open is announced without a reload.
+        assert post_comment(base, "Posted while the moderator watches.")["result"] == "pending"
+        page.locator("#live-news", has_text="1 new held comment.").wait_for()
+        assert pending_count.inner_text() == "1"
 
     published = thread(base)
     assert published["article"]["comment_count"] == 2

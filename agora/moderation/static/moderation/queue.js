@@ -212,5 +212,33 @@
     });
   }
 
+  // Live updates (when the server has them): another moderator's decision updates the card,
+  // newly held comments are counted in a notice that reloads the queue on demand.
+  var news = document.getElementById("live-news");
+  var fresh = 0;
+  if (queue.dataset.liveUrl && window.EventSource) {
+    queue.dataset.liveSites.split(",").forEach(function (site) {
+      var stream = new EventSource(queue.dataset.liveUrl + "?site=" + encodeURIComponent(site));
+      stream.addEventListener("queue.held", function (event) {
+        var data = JSON.parse(event.data);
+        if (document.getElementById("card-" + data.id)) return;
+        fresh += 1;
+        news.querySelector("span").textContent = fresh + " new held comment" + (fresh === 1 ? "" : "s") + ".";
+        news.querySelector("a").href = window.location.href;
+        news.hidden = false;
+        adjustCount("pending", +1);
+      });
+      stream.addEventListener("queue.resolved", function (event) {
+        var data = JSON.parse(event.data);
+        var card = document.getElementById("card-" + data.id);
+        if (!card || card.classList.contains("busy") || card.dataset.status === data.status) return;
+        adjustCount(card.dataset.status, -1);
+        adjustCount(data.status, +1);
+        setStatus(card, data.status);
+        announce("Comment by " + card.dataset.author + " was " + data.status + " by someone else.");
+      });
+    });
+  }
+
   if (cards().length) focusCard(cards()[0]);
 })();
