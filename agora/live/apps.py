@@ -15,5 +15,6 @@ class LiveConfig(AppConfig):
         def forget(sender, instance: Webhook, **kwargs) -> None:
             forget_site_webhooks(instance.site_id)
 
-        post_save.connect(forget, sender=Webhook, dispatch_uid="live-webhook-saved")
-        post_delete.connect(forget, sender=Webhook, dispatch_uid="live-webhook-deleted")
+        # weak=False: `forget` is local to this method and would be collected otherwise.
+        post_save.connect(forget, sender=Webhook, weak=False, dispatch_uid="live-webhook-saved")
+        post_delete.connect(forget, sender=Webhook, weak=False, dispatch_uid="live-webhook-deleted")

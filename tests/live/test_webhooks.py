@@ -102,3 +102,12 @@ def test_admin_shows_the_delivery_log_and_sends_a_test_event(site, receiver, adm
     assert receiver.requests[0][0]["Agora-Event"] == "webhook.test"
     assert admin_client.get("/admin/live/webhookdelivery/").status_code == 200
     assert admin_client.get(f"/admin/live/webhookdelivery/{delivery.pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_adding_a_webhook_is_noticed_at_once_by_the_cached_check(site):
+    assert not reactions.site_has_webhooks(site.pk)
+    hook = Webhook.objects.create(site=site, url="https://newsroom.example/hook")
+    assert reactions.site_has_webhooks(site.pk)
+    hook.delete()
+    assert not reactions.site_has_webhooks(site.pk)
