@@ -115,7 +115,7 @@ def queue_age(site_ids: frozenset[int], now: datetime) -> SafeString:
     return svg.histogram("Pending comments by age", bins, width=420)
 
 
-def score_distributions(site_ids: frozenset[int], now: datetime) -> list[SafeString]:
+def score_distributions(site_ids: frozenset[int], now: datetime) -> list[tuple[str, SafeString]]:
     """Per label, how many recent comments scored in each tenth of the 0-1 range."""
     bins = {label: [0] * 10 for label in LABELS}
     sample = (Decision.objects.filter(comment__site_id__in=site_ids,
@@ -126,5 +126,6 @@ def score_distributions(site_ids: frozenset[int], now: datetime) -> list[SafeStr
         for label, value in (scores or {}).items():
             if label in bins and isinstance(value, int | float):
                 bins[label][min(int(max(value, 0) * 10), 9)] += 1
-    return [svg.histogram(label.replace("_", " "), [(f".{i}", n) for i, n in enumerate(counts)], width=300)
+    return [(label.replace("_", " "),
+             svg.histogram(label.replace("_", " "), [(f".{i}", n) for i, n in enumerate(counts)], width=300))
             for label, counts in bins.items()]

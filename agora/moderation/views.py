@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agora.comments.models import Comment
 from agora.errors import AgoraError, InvalidInput
 from agora.moderation import actions, authors, dashboard, queues
-from agora.moderation.models import AuditEntry
+from agora.moderation.models import AuditEntry, Escalation
 from agora.moderation.permissions import (
     article_for,
     comment_for,
@@ -109,6 +109,8 @@ def queue(request: HttpRequest, queue: str) -> HttpResponse:
         "next_offset": offset + len(cards) if len(cards) == queues.PAGE_SIZE else None,
         "queue_status": queue if queue in ("pending", "rejected", "approved") else "",
         "live": _live_feeds(request, filters),
+        "escalations": list(Escalation.objects.filter(ended_at__isnull=True, article__site_id__in=site_ids)
+                            .select_related("article").order_by("-started_at")[:10]),
     })
 
 

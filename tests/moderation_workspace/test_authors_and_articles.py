@@ -121,6 +121,8 @@ def test_escalation_banner_and_ending_it(client, moderator, site):
     client.force_login(moderator)
     page = client.get(f"/moderate/articles/{article.pk}").content.decode()
     assert 'role="alert"' in page and "hold rate 60%" in page and "End escalation" in page
+    queue = client.get("/moderate/queue/pending").content.decode()
+    assert "Escalated threads" in queue and f'href="/moderate/articles/{article.pk}"' in queue
 
     client.post(f"/moderate/articles/{article.pk}", {"action": "end_escalation", "reason": "Calm."})
 
@@ -129,6 +131,7 @@ def test_escalation_banner_and_ending_it(client, moderator, site):
     assert Escalation.objects.get(article=article).ended_by == moderator
     assert AuditEntry.objects.get(action="article.escalation_end").reason == "Calm."
     assert 'role="alert"' not in client.get(f"/moderate/articles/{article.pk}").content.decode()
+    assert "Escalated threads" not in client.get("/moderate/queue/pending").content.decode()
     again = client.post(f"/moderate/articles/{article.pk}", {"action": "end_escalation"}, **JSON)
     assert again.status_code == 409
 
