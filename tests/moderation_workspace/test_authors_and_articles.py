@@ -158,3 +158,29 @@ def test_author_panel_history_and_evasion_hints(client, moderator, site):
     temp = client.get("/moderate/authors/reader/r-temp").content.decode()
     assert "disposable e-mail domain" in temp
     assert banned.author_email not in temp
+
+
+def test_account_and_email_only_authors(client, moderator, commenter, site):
+    article = factories.article(site)
+    factories.comment(article, "From an account.", status="approved", author=commenter, author_name="Carl")
+    factories.comment(article, "Imported, e-mail only.", status="approved", reader_id="-",
+                      author_email="Old+archive@example.org")
+    Comment.objects.filter(body="Imported, e-mail only.").update(reader_id="")
+    client.force_login(moderator)
+
+    page = client.get(f"/moderate/authors/user/{commenter.pk}").content.decode()
+    assert "From an account." in page and "Imported" not in page
+    client.post(f"/moderate/authors/user/{commenter.pk}/actions",
+                {"site": "chronicle", "action": "premoderate"})
+    assert Standing.objects.get(site=site, user=commenter).always_premoderate
+
+    email_page = client.get("/moderate/authors/email/Old+archive@example.org")
+    assert "Imported, e-mail only." in email_page.content.decode()
+    assert "mailbox old@example.org" in email_page.content.decode()
+    client.post("/moderate/authors/email/Old+archive@example.org/actions",
+                {"site": "chronicle", "action": "ban", "reason": "Spam"})
+    standing = Standing.objects.get(site=site, email="Old+archive@example.org")
+    assert standing.banned and standing.user is None and standing.reader_id == ""
+    assert client.get("/moderate/authors/user/999999").status_code == 404
+    assert client.get("/moderate/authors/reader/nobody").status_code == 404
+    assert client.get("/moderate/authors/robot/x").status_code == 404
