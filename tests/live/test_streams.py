@@ -279,3 +279,28 @@ def test_the_redis_log_is_bounded_and_an_id_before_it_resets(site, article_url, 
     kept = events.history(key, sent[-3].id)
     assert [e.id for e in kept] == [e.id for e in sent[-2:]]
     assert events.history(key, sent[0].id) is None, "events after it were trimmed away"
+
+
+def test_a_comment_held_at_posting_reaches_moderators_only(site, article_url, django_user_model):
+    moderator = django_user_model.objects.create_superuser("boss", "boss@example.org", "pw-123456")
+    article = services.register_article(site, article_url)
+    Article.objects.filter(pk=article.pk).update(premoderate=True)
+
+    async def scenario():
+        public = await open_stream(article_url)
+        public_chunks = aiter(public.streaming_content)
+        await anext(public_chunks)
+        client = AsyncClient()
+        await sync_to_async(client.force_login)(moderator)
+        queue = aiter((await client.get("/live/moderation", {"site": "chronicle"})).streaming_content)
+        await anext(queue)
+        posted = await sync_to_async(post)(article_url, "Please check me")
+        held = await next_events(queue, 1)
+        with pytest.raises(TimeoutError):
+            await next_events(public_chunks, 1, timeout=0.6)
+        return posted, held
+
+    posted, (held,) = asyncio.run(scenario())
+    assert posted["result"] == "pending"
+    assert held.name == "queue.held"
+    assert orjson.loads(held.data)["article"]["url"] == article_url
