@@ -17,4 +17,19 @@ class LiveConfig(AppConfig):
 
         # weak=False: `forget` is local to this method and would be collected otherwise.
         post_save.connect(forget, sender=Webhook, weak=False, dispatch_uid="live-webhook-saved")
+        post_save.connect(_escalation_started, sender="moderation.Escalation", weak=False,
+                          dispatch_uid="live-escalation-started")
         post_delete.connect(forget, sender=Webhook, weak=False, dispatch_uid="live-webhook-deleted")
+
+
+def _escalation_started(sender, instance, created: bool, **kwargs) -> None:
+    """A new escalation (moderation) → `article.escalated` webhooks and an alert e-mail."""
+    if not created:
+        return
+    from agora.live import events
+
+    stats = instance.trigger_stats or {}
+    details = ", ".join(f"{name} {value}" for name, value in stats.items()
+                        if name in {"trigger", "comments", "held", "rejected", "hold_rate"})
+    events.article_escalated(instance.article, f"escalated to pre-moderation ({details})"
+                             if details else "escalated to pre-moderation")

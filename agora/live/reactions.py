@@ -134,11 +134,11 @@ def schedule_moderator_digest(site_id: int) -> None:
 
 def after_escalation(article_id: int, reason: str) -> None:
     from agora.comments.models import Article
-    from agora.live import notify
 
     article = Article.objects.get(pk=article_id)
     payload = {"article": {"id": article.pk, "url": article.url, "title": article.title},
                "reason": reason}
     for delivery_id in webhooks.create_deliveries(article.site_id, "article.escalated", payload):
         tasks.enqueue(tasks.deliver_webhook, delivery_id)
-    notify.send_escalation_alert(article_id, reason)
+    # A job of its own: a retry after an SMTP failure must not queue the webhooks again.
+    tasks.enqueue(tasks.send_escalation_alert, article_id, reason)

@@ -157,9 +157,9 @@ def article_escalated(article_id: int, reason: str) -> None:
     reactions.after_escalation(article_id, reason)
 
 
-@dramatiq.actor(queue_name=QUEUE, max_retries=0)
-def dispatch_webhooks(site_id: int, event: str, payload: dict) -> None:
-    from agora.live import webhooks
+@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
+def send_escalation_alert(article_id: int, reason: str) -> None:
+    from agora.live import notify
 
-    for delivery_id in webhooks.create_deliveries(site_id, event, payload):
-        enqueue(deliver_webhook, delivery_id)
+    notify.send_escalation_alert(article_id, reason)
+

@@ -113,3 +113,30 @@ def test_moderators_get_a_digest_of_held_comments_and_escalation_alerts(
     assert notify.send_escalation_alert(article.pk, "a pile-on is under way") == 1
     alert = mailbox.wait_for(2)[-1]
     assert "Escalated" in alert["Subject"] and "pile-on" in alert.get_content()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_escalation_sends_the_webhook_and_alerts_moderators(site, article_url, mailbox,
+                                                                django_user_model):
+    import time
+
+    from agora.live.models import Webhook, WebhookDelivery
+    from agora.moderation.models import Escalation
+    from tests.live.helpers import Receiver
+
+    receiver = Receiver().start()
+    try:
+        django_user_model.objects.create_superuser("chief", "chief@example.org", "pw-123456")
+        Webhook.objects.create(site=site, url=receiver.url, events=["article.escalated"])
+        article = services.register_article(site, article_url, title="Harbour bridge")
+        Escalation.objects.create(article=article, trigger_stats={"trigger": "hold_rate", "comments": 9})
+        (alert,) = mailbox.wait_for(1, timeout=10)
+        assert "Escalated: Harbour bridge" in alert["Subject"] and "hold_rate" in alert.get_content()
+        deadline = time.monotonic() + 10
+        while not WebhookDelivery.objects.filter(status="succeeded").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.event == "article.escalated" and delivery.status == "succeeded"
+        assert delivery.payload["data"]["article"]["url"] == article_url
+    finally:
+        receiver.stop()
