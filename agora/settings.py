@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Inside the CSP middleware: sets per-response `frame-ancestors` before the header is written.
     "agora.accounts.middleware.FrameAncestorsMiddleware",
+    "agora.accounts.middleware.StripNulMiddleware",
 ]
 
 ROOT_URLCONF = "agora.urls"

@@ -1,4 +1,4 @@
-"""Who may frame Agora's own pages.
+"""Hardening middleware: who may frame Agora's own pages, and NUL-free API input.
 
 Reader-facing pages (the demo newspaper, permalinks) may be framed by Agora itself and by
 the origins some site allows; the admin, the moderation workspace and the account pages by
@@ -7,15 +7,19 @@ nobody (clickjacking of privileged actions).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
+from typing import Any
 
+import orjson
 from django.http import HttpRequest, HttpResponse
 
 from agora.comments.cors import allowed_origins
 
 PRIVATE_PREFIXES = ("/admin/", "/moderate/", "/accounts/")
 # Only well-formed origins reach the header (a stray ';' would start a new directive).
+_NUL_IN_QUERY = re.compile(r"%00|\x00")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
 
 
@@ -34,3 +38,33 @@ class FrameAncestorsMiddleware:
                 # X-Frame-Options cannot list origins; browsers that know CSP use frame-ancestors.
                 response.xframe_options_exempt = True
         return response
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value
+
+
+class StripNulMiddleware:
+    """NUL characters carry no meaning in comments or names, and PostgreSQL text columns
+    refuse them (an error deep inside a transaction). API input loses them up front: in the
+    query string and in every string of a JSON body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            query = request.META.get("QUERY_STRING", "")
+            if "%00" in query or "\x00" in query:
+                request.META["QUERY_STRING"] = _NUL_IN_QUERY.sub("", query)
+            if b"\\u0000" in request.body:
+                # Not JSON after all: the API answers that with its own clear error.
+                with contextlib.suppress(orjson.JSONDecodeError):
+                    request._body = orjson.dumps(_without_nul(orjson.loads(request.body)))
+        return self.get_response(request)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -28,13 +30,24 @@ CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
+def keep_test_connection():
+    """Calling the WSGI app directly would close the test's database connection at the end of
+    each request (Django's test client avoids the same way)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
 def data(client, site, article_url):
     """Some real rows, so that generated ids and slugs sometimes hit something."""
     post_comment(client, site.slug, article_url, "a comment to find")
     return Article.objects.get(), Comment.objects.get()
 
 
-def test_every_operation_conforms_to_the_schema(data):
+def test_every_operation_conforms_to_the_schema(data, keep_test_connection):
     app = get_wsgi_application()
     schemathesis.experimental.OPEN_API_3_1.enable()  # django-ninja writes OpenAPI 3.1
     schema = schemathesis.from_wsgi("/api/v1/openapi.json", app)
