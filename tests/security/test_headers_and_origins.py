@@ -113,8 +113,8 @@ def test_malformed_origins_never_reach_the_policy(client, site):
 def test_nul_characters_never_reach_the_database(client, site, article_url):
     response = client.get(f"/api/v1/threads?site={site.slug}%00&url={article_url}")
     assert response.status_code == 200
-    raw = ('{"site": "chronicle\\u0000", "url": "URL", "body": "hi\\u0000 there", "author_name": "N\\u0000ame"}'
-           .replace("URL", article_url))
+    raw = ('{"site": "chronicle\\u0000", "url": "URL", "body": "hi\\u0000 there", '
+           '"author_name": "N\\u0000ame"}').replace("URL", article_url)
     posted = client.post("/api/v1/comments", raw, content_type="application/json",
                          HTTP_ORIGIN="https://news.example")
     assert posted.status_code == 201, posted.content
