@@ -14,6 +14,9 @@ _TOXICITY_COMMANDS = {"score", "model"}
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["model", "train"] and "--from-decisions" in argv:
+        # Decisions live in the database: a Django command (agora.modelops).
+        argv = ["train_from_decisions", *(a for a in argv[2:] if a != "--from-decisions")]
     if argv and argv[0] in _TOXICITY_COMMANDS:
         from agora.toxicity.cli import main as toxicity_main
 
@@ -29,12 +32,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _default_workers() -> int:
+    """Without Redis, live updates and caches live in one process, so one worker serves all
+    readers of a thread; with Redis every worker shares them."""
+    if "AGORA_WORKERS" in os.environ:
+        return int(os.environ["AGORA_WORKERS"])
+    from agora import config
+
+    return (os.cpu_count() or 1) if config.get("redis_url") else 1
+
+
 def _serve_parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--host", default=os.environ.get("AGORA_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("AGORA_PORT", "8000")))
-    parser.add_argument("--workers", type=int,
-                        default=int(os.environ.get("AGORA_WORKERS", str(os.cpu_count() or 1))))
+    parser.add_argument("--workers", type=int, default=_default_workers(),
+                        help="worker processes (default: CPU count with Redis, else 1)")
     parser.add_argument("--log-level", default="warning")
     return parser
 
@@ -53,6 +66,8 @@ def serve(argv: list[str]) -> int:
         access_log=False,
         lifespan="off",
         proxy_headers=False,
+        # Open live streams end within this many seconds on shutdown; browsers reconnect.
+        timeout_graceful_shutdown=10,
     )
     return 0
 
