@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "agora.live",
     "agora.perspective",
     "agora.demo",
+    "agora.modelops",
 ]
 
 MIDDLEWARE = [

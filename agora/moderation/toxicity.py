@@ -43,8 +43,42 @@ def _model() -> Any:
     return _state["model"]
 
 
-def score(body: str) -> Outcome | None:
-    model = _model()
+# A site's active trained model (agora.modelops), re-checked at most this often per process.
+_SITE_MODEL_SECONDS = 30.0
+_site_paths: dict[Any, tuple[float, str | None]] = {}
+
+
+def _site_model_path(site: Any) -> str | None:
+    key = getattr(site, "pk", None)
+    now = time.monotonic()
+    cached = _site_paths.get(key)
+    if cached is not None and now - cached[0] < _SITE_MODEL_SECONDS:
+        return cached[1]
+    try:
+        from agora.modelops.services import active_model_path
+
+        path = active_model_path(site)
+    except Exception:  # no modelops app or table: the shipped model
+        path = None
+    _site_paths[key] = (now, path)
+    return path
+
+
+def _model_for(site: Any) -> Any:
+    path = _site_model_path(site)
+    if path is not None:
+        try:
+            from agora.toxicity import load
+
+            return load(path)
+        except Exception:
+            logger.warning("Site model %s unreadable; using the shipped model.", path, exc_info=True)
+    return _model()
+
+
+def score(body: str, site: Any = None) -> Outcome | None:
+    """Scores with the site's active trained model when there is one, else the shipped model."""
+    model = _model_for(site)
     if model is None:
         return None
     [result] = model.score([body])

@@ -1,0 +1,98 @@
+"""Train, activate and roll back per-site toxicity models from moderator decisions.
+
+The moderation workspace stores a moderator's override of the pipeline as a labelled
+``Decision`` (``is_label``, ``label`` "toxic"/"ok"). Those labels adapt the active model
+(``agora.toxicity.decisions.retrain_with_decisions``); the new version is activated only
+when it is not worse than the active one on the decisions it never saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from agora.comments.models import Site
+from agora.errors import Conflict, InvalidInput
+from agora.modelops.models import ModelVersion
+from agora.moderation.models import Decision
+
+MIN_DECISIONS = 20
+
+
+def labelled_decisions(site: Site | None) -> list[dict[str, Any]]:
+    """Moderator labels as training rows ``{"text", "toxic", "created"}`` (latest label per comment)."""
+    labels = Decision.objects.filter(is_label=True, label__in=("toxic", "ok"), comment__is_deleted=False)
+    if site is not None:
+        labels = labels.filter(comment__site=site)
+    latest: dict[int, dict[str, Any]] = {}
+    for decision in labels.select_related("comment").order_by("created_at", "pk").iterator():
+        latest[decision.comment_id] = {
+            "text": decision.comment.body,
+            "toxic": int(decision.label == "toxic"),
+            "created": decision.created_at.isoformat(),
+        }
+    return list(latest.values())
+
+
+def active_version(site: Site | None) -> ModelVersion | None:
+    return ModelVersion.objects.filter(site=site, active=True).first()
+
+
+def active_model_path(site: Site | None) -> str | None:
+    """The artefact the pipeline should use for ``site``, or None for the shipped model."""
+    version = active_version(site) if site is not None else None
+    version = version or active_version(None)
+    return version.path if version is not None and Path(version.path).exists() else None
+
+
+def models_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "models"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def train_from_decisions(site: Site | None, data_dir: str | None = None) -> ModelVersion:
+    """Train a new version from the site's labels; activate it if it is not worse."""
+    from agora.toxicity.decisions import retrain_with_decisions
+
+    decisions = labelled_decisions(site)
+    if len(decisions) < MIN_DECISIONS:
+        raise InvalidInput(
+            f"Only {len(decisions)} labelled decisions; at least {MIN_DECISIONS} are needed.", field="site"
+        )
+    parent = active_version(site)
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
+    out = models_dir() / f"{site.slug if site else 'all'}-{stamp}.npz"
+    comparison = retrain_with_decisions(data_dir, decisions, out, parent.path if parent else None)
+    with transaction.atomic():
+        version = ModelVersion.objects.create(
+            site=site, path=str(out), metrics=asdict(comparison), parent=parent
+        )
+        if comparison.not_worse:
+            _activate(version)
+    return version
+
+
+def rollback(site: Site | None) -> ModelVersion | None:
+    """Re-activate the active version's parent (None: back to the shipped model)."""
+    current = active_version(site)
+    if current is None:
+        raise Conflict("No trained model is active for this site; nothing to roll back.")
+    with transaction.atomic():
+        current.active = False
+        current.save(update_fields=["active"])
+        parent = current.parent
+        if parent is not None:
+            _activate(parent)
+    return parent
+
+
+def _activate(version: ModelVersion) -> None:
+    ModelVersion.objects.filter(site=version.site, active=True).exclude(pk=version.pk).update(active=False)
+    version.active = True
+    version.save(update_fields=["active"])

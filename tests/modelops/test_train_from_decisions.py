@@ -1,0 +1,117 @@
+"""Per-site models trained from moderators' labelled decisions: train, activate, roll back, use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from agora.comments.models import Article, Comment, Site
+from agora.modelops import services
+from agora.modelops.models import ModelVersion
+from agora.moderation import toxicity as moderation_toxicity
+from agora.moderation.models import Decision
+
+# Site-specific abuse the shipped model knows little about, and ordinary comments.
+TOXIC = [
+    "the harbour board are a pack of clueless clowns number {i}",
+    "typical councillor {i}, a spineless weasel as always",
+    "clowns and weasels run this town, reader {i}",
+]
+FINE = [
+    "the harbour board meeting {i} was well reported",
+    "thanks for covering council session {i} so carefully",
+    "I disagree with point {i} but it is a fair article",
+]
+
+
+def _labelled(site: Site, body: str, label: str) -> Decision:
+    article, _ = Article.objects.get_or_create(site=site, url="https://news.example/harbour")
+    comment = Comment.objects.create(
+        site=site, article=article, body=body, body_html=f"<p>{body}</p>", author_name="Reader",
+        status=Comment.Status.APPROVED, created_at=timezone.now(),
+    )
+    comment.path = Comment.path_segment(comment.pk)
+    comment.root_id = comment.pk
+    comment.save(update_fields=["path", "root"])
+    status = "rejected" if label == "toxic" else "approved"
+    return Decision.objects.create(comment=comment, status=status, source=Decision.Source.MODERATOR,
+                                   is_label=True, label=label)
+
+
+@pytest.fixture
+def decisions(site: Site, settings, tmp_path: Path) -> Site:
+    settings.DATA_DIR = tmp_path
+    for i in range(12):
+        for template in TOXIC:
+            _labelled(site, template.format(i=i), "toxic")
+        for template in FINE:
+            _labelled(site, template.format(i=i), "ok")
+    return site
+
+
+def test_labelled_decisions_are_exported_with_the_latest_label(decisions: Site) -> None:
+    rows = services.labelled_decisions(decisions)
+    assert len(rows) == 72
+    assert sum(r["toxic"] for r in rows) == 36
+    comment = Comment.objects.filter(site=decisions, body__startswith="the harbour board meeting").first()
+    Decision.objects.create(comment=comment, status="rejected", source=Decision.Source.MODERATOR,
+                            is_label=True, label="toxic")
+    relabelled = {r["text"]: r["toxic"] for r in services.labelled_decisions(decisions)}
+    assert len(relabelled) == 72 and relabelled[comment.body] == 1
+
+
+def test_train_activates_a_not_worse_model_and_rollback_restores_the_shipped_one(
+    decisions: Site, tmp_path: Path
+) -> None:
+    call_command("train_from_decisions", "--site", decisions.slug)
+    version = ModelVersion.objects.get(site=decisions)
+    assert version.active and version.parent is None
+    assert Path(version.path).parent == tmp_path / "models" and Path(version.path).exists()
+    assert version.metrics["decisions_train"] + version.metrics["decisions_eval"] == 72
+    assert services.active_model_path(decisions) == version.path
+
+    call_command("train_from_decisions", "--site", decisions.slug)
+    newer = ModelVersion.objects.filter(site=decisions).first()
+    assert newer.parent == version
+    assert newer.active == newer.metrics["not_worse"]
+
+    if newer.active:
+        call_command("train_from_decisions", "--site", decisions.slug, "--rollback")
+        assert services.active_model_path(decisions) == version.path
+    call_command("train_from_decisions", "--site", decisions.slug, "--rollback")
+    assert services.active_model_path(decisions) is None
+    with pytest.raises(CommandError, match="nothing to roll back"):
+        call_command("train_from_decisions", "--site", decisions.slug, "--rollback")
+
+
+def test_the_pipeline_scores_with_the_sites_active_model(decisions: Site) -> None:
+    text = "the water board are a pack of clueless clowns"
+    moderation_toxicity._site_paths.clear()
+    before = moderation_toxicity.score(text, site=decisions).scores["toxicity"]
+    call_command("train_from_decisions", "--site", decisions.slug)
+    moderation_toxicity._site_paths.clear()
+    after = moderation_toxicity.score(text, site=decisions).scores["toxicity"]
+    assert after > before
+    other = Site.objects.create(slug="other", name="Other")
+    assert moderation_toxicity.score(text, site=other).scores["toxicity"] == pytest.approx(before)
+
+
+def test_too_few_decisions_is_a_clear_error(site: Site) -> None:
+    _labelled(site, "a pack of clowns", "toxic")
+    with pytest.raises(CommandError, match="at least 20"):
+        call_command("train_from_decisions", "--site", site.slug)
+
+
+def test_unknown_site_is_a_clear_error(db) -> None:
+    with pytest.raises(CommandError, match="No site"):
+        call_command("train_from_decisions", "--site", "nope")
+
+
+def test_agora_model_train_from_decisions_routes_to_the_command(decisions: Site) -> None:
+    from agora.cli import main
+
+    assert main(["model", "train", "--from-decisions", "--site", decisions.slug]) == 0
+    assert ModelVersion.objects.filter(site=decisions, active=True).exists()
