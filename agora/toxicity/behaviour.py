@@ -282,6 +282,57 @@ I think the tax increase is a mistake and I will vote against it
     ),
 ]
 
+# A second held-out set for threats without profanity and praise of Nazi units,
+# written before the threat and Nazi-praise rules were extended and never used to
+# tune them. The "low" cases guard against the rules firing on news reporting.
+HELDOUT_RULE_CASES: list[Case] = [
+    *_cases(
+        "threat_no_profanity",
+        "threat",
+        "high",
+        """
+Your kind should be strung up from the nearest tree
+I'd love to see you swing from a rope for what you wrote
+Keep publishing this and you won't live to see Christmas
+A bullet is too good for traitors like her
+We know which school your kids go to
+Men like him deserve a slow and painful death
+""",
+    ),
+    *_cases(
+        "threat_news_low",
+        "threat",
+        "low",
+        """
+The suspect was shot by police after a four-hour standoff, the report says
+The portrait should be hung in the town hall where everyone can see it
+The court heard that the victim was stabbed twice outside the pub
+He deserves to win the award after thirty years of service
+""",
+    ),
+    *_cases(
+        "nazi_praise",
+        "toxicity",
+        "high",
+        """
+The Waffen-SS fought with more honour than any army today
+Glory to the men of the Leibstandarte
+Hitler had the right idea about these people
+The SS divisions were the bravest men of the whole war
+""",
+    ),
+    *_cases(
+        "nazi_history_low",
+        "toxicity",
+        "low",
+        """
+My grandfather fought against the SS in Normandy and never spoke of it
+The documentary about the crimes of the Waffen SS was harrowing to watch
+The museum explains how the Wehrmacht invaded Poland in 1939
+""",
+    ),
+]
+
 SWAP_GROUPS = (
     "gay",
     "straight",

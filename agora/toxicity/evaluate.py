@@ -150,6 +150,7 @@ def run_eval(
         report["speed"] = speed(model, [ex.text for ex in examples[:1000]])
     report["behaviour"] = behaviour.run(model)
     report["behaviour_heldout"] = behaviour.run(model, behaviour.HELDOUT_CASES)
+    report["behaviour_rule_heldout"] = behaviour.run(model, behaviour.HELDOUT_RULE_CASES)
     report["bias"] = behaviour.bias_gap(model)
     if card:
         Path(card).write_text(render_card(report), encoding="utf-8")
@@ -164,6 +165,7 @@ def _meta_summary(model: Model) -> dict[str, Any]:
         "heldout_size",
         "sources",
         "span_threshold",
+        "span_relative",
         "span_tuning_f1",
         "thresholds",
     )

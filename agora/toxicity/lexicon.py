@@ -71,7 +71,15 @@ _DEHUMANISING = (
 _VIOLENCE = (
     r"(?:shot|hanged|hung|lynched|gassed|killed|executed|murdered|burn(?:ed|t)|"
     r"beheaded|stabbed|exterminated|eradicated|wiped out|put down|strung up|"
-    r"beaten|shot dead|drowned|slaughtered|butchered|raped|tortured|deported and shot)"
+    r"beaten|shot dead|drowned|slaughtered|butchered|raped|tortured|deported and shot|"
+    r"hanging from \w+)"
+)
+
+_NAZI = (
+    r"(?:waffen[ -]?ss|ss|schutzstaffel|wehrmacht|leibstandarte|totenkopf|das reich|"
+    r"hitler ?jugend|hitler youth|einsatzgruppen|gestapo|adolf hitler|hitler|himmler|heydrich|"
+    r"goebbels|rudolf hess|third reich|nazis?|national socialis\w+)"
+    r"(?: divisions?| soldiers| men| troops| units?| veterans)?"
 )
 
 SLURS = sorted(
@@ -153,6 +161,25 @@ RULES: tuple[Rule, ...] = (
         {"threat": 0.9, "toxicity": 0.85, "severe_toxicity": 0.6},
     ),
     Rule(
+        "threat",
+        _rx(
+            # Death wishes, lynching imagery and intimidation that need no violent verb.
+            r"deserves? (?:a |an )?(?:(?:slow|painful|horrible|violent|long|agonising|agonizing)"
+            r"(?:,| and)? )*death"
+            r"|(?:strung up|hanging|hang|swing(?:ing)?|dangl(?:e|ing)) (?:from|on) (?:a |the )?"
+            r"(?:nearest |closest |first )?(?:lamp ?posts?|lamp-posts?|trees?|ropes?|gallows|bridges?)"
+            # "will die" is news ("thousands will die"); wishing it is the threat.
+            r"|(?:should|deserves? to|ought to|needs? to|better) (?:all |just )?(?:go )?die"
+            r"|deserves? to (?:hang|swing)|should (?:all )?(?:hang|swing) for"
+            r"|(?:a |one )?bullets? (?:is|would be|are) too good for"
+            r"|deserves? (?:a |one )bullet|bullets? (?:between|through) (?:your|his|her|their) eyes"
+            r"|(?:i|we) know (?:where|which \w+) (?:you|your|he|his|she|her|they|their)"
+            r"|(?:won't|will not|wont) live (?:to see|much longer|long)|your days are numbered"
+            r"|burn (?:down )?(?:your|his|her|their) (?:house|home)"
+        ),
+        {"threat": 0.9, "toxicity": 0.85, "severe_toxicity": 0.6},
+    ),
+    Rule(
         "dehumanisation",
         _rx(
             rf"{_GROUP} (?:are|r|is|were|sind) (?:nothing but |just |all |such |like |"
@@ -186,6 +213,18 @@ RULES: tuple[Rule, ...] = (
             r"|\(\(\("
         ),
         {"identity_attack": 0.88, "toxicity": 0.85, "severe_toxicity": 0.5},
+    ),
+    Rule(
+        "nazi_praise",
+        _rx(
+            rf"{_NAZI}(?:'s)?(?: \w+){{0,2}} (?:were|was|is|are|fought|had|did)(?: \w+){{0,4}}? "
+            r"(?:heroes|heroic|hero|honou?r(?:able)?|finest|bravest|best (?:soldiers|men|army)|"
+            r"elite|legends?|legendary|martyrs?|right idea|right about|good guys|patriots|"
+            r"admirable|noble|saviou?rs?)"
+            rf"|(?:glory|honou?r|salute|hail|praise|respect) (?:to |for )?(?:the )?"
+            rf"(?:men |soldiers |heroes |boys |brave men )?(?:of )?(?:the )?{_NAZI}"
+        ),
+        {"identity_attack": 0.85, "toxicity": 0.85, "severe_toxicity": 0.5},
     ),
     Rule(
         "nazi_praise",

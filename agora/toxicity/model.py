@@ -71,6 +71,9 @@ class Model:
         self.scale = np.asarray(meta.get("calibration_scale", [1.0] * len(self.labels)))
         self.shift = np.asarray(meta.get("calibration_shift", [0.0] * len(self.labels)))
         self.span_threshold = float(meta.get("span_threshold", 0.3))
+        # A word is also kept only if its probability reaches this share of the post's
+        # strongest word: annotators mark the worst words, not every mildly negative one.
+        self.span_relative = float(meta.get("span_relative", 0.0))
         # Below this toxicity, no word spans are shown (rule matches still are).
         self.span_gate = float(meta.get("span_gate", 0.0))
         self.thresholds: dict[str, float] = meta.get("thresholds", {})
@@ -199,9 +202,10 @@ class Model:
             probs = self.span_head.predict(norm.text, toks, contrib, float(logits[0]), rule_hits)
         else:
             probs = 1.0 - np.exp(-np.maximum(contrib[:, 0], 0.0))
+        cutoff = max(self.span_threshold, self.span_relative * float(probs.max()))
         out: list[tuple[int, int, float, str]] = []
         for (start, end), p, c in zip(toks, probs, contrib, strict=True):
-            if p >= self.span_threshold:
+            if p >= cutoff:
                 out.append((start, end, float(p), self.labels[int(np.argmax(c[1:])) + 1]))
         return out
 
@@ -225,7 +229,7 @@ class Model:
             found.append((s, e, max(rule.floors.values()), _RULE_LABEL.get(rule.name, "toxicity")))
         return Result(
             scores={k: round(min(1.0, max(0.0, v)), 6) for k, v in scores.items()},
-            spans=_to_original(norm, found),
+            spans=_join_across_spaces(raw, _to_original(norm, found)),
             language=language,
             unsupported=language not in SUPPORTED,
             truncated=truncated,
@@ -269,6 +273,20 @@ def _to_original(norm: Normalized, found: list[tuple[int, int, float, str]]) -> 
             continue
         merged.append(sp)
     return merged
+
+
+def _join_across_spaces(text: str, spans: list[Span], gap: int = 3) -> list[Span]:
+    """Merge spans separated only by a little whitespace ("stupid idiot" is one span, as
+    annotators mark it): the strongest weight and its label are kept."""
+    out: list[Span] = []
+    for sp in spans:
+        if out and 0 < sp.start - out[-1].end <= gap and text[out[-1].end : sp.start].isspace():
+            last = out[-1]
+            strong = sp if sp.weight > last.weight else last
+            out[-1] = Span(last.start, sp.end, strong.weight, strong.label)
+            continue
+        out.append(sp)
+    return out
 
 
 _CACHE: dict[str, Model] = {}

@@ -187,8 +187,8 @@ def train(
         # A gate at the toxicity operating threshold was tried and cost a lot of span F1
         # (many annotated posts score below it), so word spans are shown for any score.
         meta["span_gate"] = model.span_gate = 0.0
-        meta["span_threshold"], meta["span_tuning_f1"] = tune_spans(model, tune_rows)
-        model.span_threshold = meta["span_threshold"]
+        meta["span_threshold"], meta["span_relative"], meta["span_tuning_f1"] = tune_spans(model, tune_rows)
+        model.span_threshold, model.span_relative = meta["span_threshold"], meta["span_relative"]
     artefact.save(out, arrays, meta)
     return meta
 
@@ -281,11 +281,16 @@ def per_label(model: Model, examples: Sequence[Example], results: Sequence[Any])
     return stats
 
 
-def span_f1(model: Model, rows: Sequence[tuple[str, list[int]]], threshold: float | None = None) -> float:
+def span_f1(
+    model: Model,
+    rows: Sequence[tuple[str, list[int]]],
+    threshold: float | None = None,
+    relative: float | None = None,
+) -> float:
     """SemEval-2021 Task 5 character F1 (mean over posts; empty vs empty = 1)."""
-    saved = model.span_threshold
-    if threshold is not None:
-        model.span_threshold = threshold
+    saved = model.span_threshold, model.span_relative
+    model.span_threshold = saved[0] if threshold is None else threshold
+    model.span_relative = saved[1] if relative is None else relative
     try:
         scores = []
         for text, gold in rows:
@@ -295,7 +300,7 @@ def span_f1(model: Model, rows: Sequence[tuple[str, list[int]]], threshold: floa
             scores.append(_f1(pred, set(gold)))
         return float(np.mean(scores))
     finally:
-        model.span_threshold = saved
+        model.span_threshold, model.span_relative = saved
 
 
 def _f1(pred: set[int], gold: set[int]) -> float:
@@ -310,28 +315,45 @@ def _f1(pred: set[int], gold: set[int]) -> float:
     return 2 * p * r / (p + r)
 
 
-def tune_spans(model: Model, rows: Sequence[tuple[str, list[int]]]) -> tuple[float, float]:
-    """Span threshold maximising mean character F1 on ``rows`` (model's gate kept)."""
-    saved = model.span_threshold
-    model.span_threshold = 0.0
+SPAN_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+SPAN_RELATIVES = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def tune_spans(model: Model, rows: Sequence[tuple[str, list[int]]]) -> tuple[float, float, float]:
+    """Absolute and relative span cutoffs maximising mean character F1 on ``rows``.
+
+    Returns (threshold, relative, F1). The post's rule matches are always kept.
+    """
     posts = []
-    try:
-        for text, gold in tqdm(rows, desc="span tuning", unit="doc", leave=False):
-            spans = model.score_one(text).spans
-            posts.append(([(set(range(s.start, s.end)), s.weight) for s in spans], set(gold)))
-    finally:
-        model.span_threshold = saved
-    best = (-1.0, 0.5)
-    for thr in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
-        f1s = []
-        for spans, gold in posts:
-            pred: set[int] = set()
-            for chars, weight in spans:
-                if weight >= thr:
-                    pred |= chars
-            f1s.append(_f1(pred, gold))
-        best = max(best, (float(np.mean(f1s)), thr))
-    return best[1], round(best[0], 4)
+    for text, gold in tqdm(rows, desc="span tuning", unit="doc", leave=False):
+        raw, _ = sanitize(text)
+        norm = normalize(clean(raw))
+        logits, spans, per_occ = model._linear(norm)
+        hits = [(s, e) for _, s, e in model._rules(norm.text)]
+        toks, contrib = model.token_contributions(norm, spans, per_occ)
+        probs = (
+            model.span_head.predict(norm.text, toks, contrib, float(logits[0]), hits)
+            if toks and model.span_head is not None
+            else np.zeros(len(toks))
+        )
+        words = [set(range(*norm.to_original(s, e))) for s, e in toks]
+        ruled: set[int] = set()
+        for s, e in hits:
+            ruled.update(range(*norm.to_original(s, e)))
+        posts.append((words, probs, ruled, set(gold)))
+    best = (-1.0, 0.5, 0.0)
+    for thr in SPAN_THRESHOLDS:
+        for rel in SPAN_RELATIVES:
+            f1s = []
+            for words, probs, ruled, gold in posts:
+                cutoff = max(thr, rel * float(probs.max())) if len(probs) else thr
+                pred = set(ruled)
+                for chars, p in zip(words, probs, strict=True):
+                    if p >= cutoff:
+                        pred |= chars
+                f1s.append(_f1(pred, gold))
+            best = max(best, (float(np.mean(f1s)), thr, rel))
+    return best[1], best[2], round(best[0], 4)
 
 
 def _sigmoid(x: float) -> float:

@@ -13,6 +13,9 @@ import csv
 import multiprocessing as mp
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,6 +58,26 @@ def batch_rate(texts: list[str], workers: int) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
+def cli_rate(texts: list[str], workers: int) -> tuple[float, float]:
+    """End to end through ``agora score --workers N`` (start-up and model load included).
+
+    Returns (comments/s including start-up, seconds of start-up measured on one line).
+    """
+    import json
+
+    cmd = [sys.executable, "-m", "agora.toxicity", "score", "--workers", str(workers)]
+    with tempfile.TemporaryDirectory() as tmp:
+        src, one = Path(tmp) / "in.jsonl", Path(tmp) / "one.jsonl"
+        src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)))
+        one.write_text(json.dumps({"id": 0, "text": "hello"}) + "\n")
+        t0 = time.perf_counter()
+        subprocess.run([*cmd, "--input", str(one), "--output", os.devnull], check=True)
+        startup = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        subprocess.run([*cmd, "--input", str(src), "--output", os.devnull], check=True)
+        return len(texts) / (time.perf_counter() - t0), startup
+
+
 def main() -> None:
     global _MODEL
     ap = argparse.ArgumentParser()
@@ -89,6 +112,12 @@ def main() -> None:
     print(f"batch, 1 process on 1 core: {batch_rate(texts, 1):.0f} comments/s (wall)")
     os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
     print(f"batch, 2 processes on {os.cpu_count()} cores: {batch_rate(texts, 2):.0f} comments/s (wall)")
+    for workers in (1, 2):
+        rate, startup = cli_rate(texts * 3, workers)
+        print(
+            f"agora score --workers {workers} ({len(texts) * 3} lines, end to end): {rate:.0f} comments/s "
+            f"including {startup:.2f} s start-up and model load"
+        )
     long_text = "This is a calm sentence about the weather, nothing more. " * 18_000
     t0 = time.perf_counter()
     res = _MODEL.score([long_text])[0]

@@ -143,3 +143,61 @@ def test_fast_feature_path_matches_reference(model: Model) -> None:
         ref = sorted((model.index[f], s, e) for f, s, e in occurrences(norm) if f in model.index)
         idx, starts, ends = model._occurrences(norm)
         assert sorted(zip(idx.tolist(), starts.tolist(), ends.tolist(), strict=True)) == ref
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone should put a bullet in him",
+        "I know where you live",
+        "you deserve to hang",
+        "traitors like him should be swinging from a lamppost",
+        "your days are numbered",
+    ],
+)
+def test_threats_without_profanity(model: Model, text: str) -> None:
+    assert model.score([text])[0].scores["threat"] >= 0.7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thousands will die if the hospital closes",
+        "He deserves to win after all these years",
+        "The painting will hang in the museum's east wing",
+    ],
+)
+def test_reporting_and_plain_uses_are_not_threats(model: Model, text: str) -> None:
+    assert model.score([text])[0].scores["threat"] < 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Honour to the soldiers of the Totenkopf division", "Himmler's men were true patriots"],
+)
+def test_praise_of_nazi_units(model: Model, text: str) -> None:
+    assert model.score([text])[0].scores["toxicity"] >= 0.7
+
+
+def test_history_of_nazi_units_is_not_praise(model: Model) -> None:
+    text = "Historians documented the crimes of the Totenkopf division in detail"
+    assert model.score([text])[0].scores["toxicity"] < 0.5
+
+
+def test_adjacent_toxic_words_form_one_span(model: Model) -> None:
+    text = "you stupid  idiot, go away"
+    [res] = model.score([text])
+    assert any(text[s.start : s.end] == "stupid  idiot" for s in res.spans), res.spans
+
+
+def test_span_marks_the_worst_words_not_every_negative_one(model: Model) -> None:
+    saved = model.span_relative
+    text = "this lazy and useless council is run by a bunch of fucking idiots"
+    try:
+        model.span_relative = 0.0
+        loose = sum(s.end - s.start for s in model.score([text])[0].spans)
+        model.span_relative = 0.99
+        strict = sum(s.end - s.start for s in model.score([text])[0].spans)
+    finally:
+        model.span_relative = saved
+    assert 0 < strict < loose
