@@ -24,7 +24,8 @@ from agora.comments.models import Article, Comment, Site, Vote
 
 CORE_MODELS = (Site, Article, Comment, Vote)
 # Operational history of this database, not data of the site.
-SKIPPED_LABELS = {"importers.importrun", "importers.auditfinding"}
+# Import bookkeeping, and trained model files that live on this server's disk, not in the data.
+SKIPPED_LABELS = {"importers.importrun", "importers.auditfinding", "modelops.modelversion"}
 
 
 def instance_id() -> str:
@@ -91,7 +92,7 @@ def rows_of(model, site: Site) -> models.QuerySet:
             condition |= models.Q(**{field.name: site})
         elif target in (Article, Comment):
             condition |= models.Q(**{f"{field.name}__site": site})
-        elif target in related_models():
+        elif target in related_models() and target is not model:  # a row's parent is no anchor
             condition |= models.Q(**{f"{field.name}__in": rows_of(target, site).values("pk")})
     return model.objects.filter(condition).order_by("pk")
 
