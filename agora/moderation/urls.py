@@ -8,6 +8,7 @@ app_name = "moderation"
 
 urlpatterns = [
     path("moderate/", views.index, name="index"),
+    path("moderate/queue", views.index),
     path("moderate/queue/<slug:queue>", views.queue, name="queue"),
     path("moderate/comments/<int:comment_id>/<slug:action>", views.comment_action, name="comment-action"),
     path("moderate/bulk", views.bulk_action, name="bulk"),
