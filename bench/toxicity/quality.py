@@ -66,9 +66,17 @@ def main() -> None:
         f"mean ROC-AUC difference (agora - baseline): {np.nanmean(diffs):+.4f}; "
         f"min per source {np.nanmin(diffs):+.4f}"
     )
+    english = [d for source, d in zip(sorted({ex.source for ex in held}), diffs, strict=True)
+               if not source.startswith("germeval")]
+    print(f"mean ROC-AUC difference, English sources only: {np.nanmean(english):+.4f}")
     tsd = args.data / "toxic_spans_civil" / "tsd_test.csv"
     print(f"toxic-span F1 on tsd_test.csv: {span_f1(model, read_tsd(tsd)):.4f} (SemEval-2021 winner 0.708)")
-    for name, cases in (("development", behaviour.CASES), ("held-out", behaviour.HELDOUT_CASES)):
+    suites = (
+        ("development", behaviour.CASES),
+        ("held-out", behaviour.HELDOUT_CASES),
+        ("held-out, threats and Nazi praise", behaviour.HELDOUT_RULE_CASES),
+    )
+    for name, cases in suites:
         res = behaviour.run(model, cases)
         print(f"behaviour suite ({name}): overall {res['overall']:.3f}")
         for cat, rate in res["pass_rate"].items():
