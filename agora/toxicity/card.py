@@ -42,7 +42,12 @@ LIMITS = """\
   model. The leave-one-source-out figures are the better guide to other newspapers' comments, and the best
   lever is retraining with the site's own moderator decisions (`retrain_with_decisions`).
 * Civil Comments figures are low because every comment in that set was already rated toxic by at least half of
-  the original raters: it measures fine distinctions among borderline comments, not toxic vs. normal.
+  the original raters: it measures fine distinctions among borderline comments, not toxic vs. normal. Worse,
+  its "not toxic" class is ambiguous: in `annotations.csv` 21,189 of the 22,208 "not toxic" ticks come with an
+  "all toxic" tick on the same judgement (and almost never with a span), and 4,447 of the 4,796 comments a
+  majority marked "not toxic" were also marked "all toxic" by a majority. Its negatives are mostly posts the
+  raters could not split into spans, not clean posts, which caps both this model and alt-profanity-check
+  near 0.62-0.63 ROC-AUC there.
 * Rules raise scores to fixed floors; they are high-precision patterns, not coverage. Sarcasm, coded language
   and new slurs are missed; counter-speech is recognised only through explicit cues (quotes, "is racist",
   "unacceptable", ...), and a comment that condemns abuse may still be scored toxic when it repeats it unquoted.
