@@ -282,9 +282,9 @@ def edit_comment(comment: Comment, body: str, actor: Actor) -> PostResult:
         )
         comment.refresh_from_db()
         pipeline.record(comment, verdict)
-    set_status(comment, verdict.status)
-    _touch(comment.article)
-    live_events.comment_changed(comment, "edited")
+        set_status(comment, verdict.status)
+        _touch(comment.article)
+        live_events.comment_changed(comment, "edited")
     comment.refresh_from_db()
     return PostResult(comment, verdict)
 
@@ -292,9 +292,10 @@ def edit_comment(comment: Comment, body: str, actor: Actor) -> PostResult:
 def delete_comment(comment: Comment, actor: Actor) -> Comment:
     """Soft delete: the text goes, the place in the thread (and its replies) stays."""
     _check_editable(comment, actor)
-    Comment.objects.filter(pk=comment.pk).update(is_deleted=True, body="", body_html="")
-    _touch(comment.article)
-    live_events.comment_changed(comment, "deleted")
+    with transaction.atomic():
+        Comment.objects.filter(pk=comment.pk).update(is_deleted=True, body="", body_html="")
+        _touch(comment.article)
+        live_events.comment_changed(comment, "deleted")
     comment.refresh_from_db()
     return comment
 
