@@ -34,9 +34,17 @@ ifneq ($(strip $(AGORA_TEST_DATABASE_URL)),)
 	AGORA_DATABASE_URL=$(AGORA_TEST_DATABASE_URL) $(BIN)/pytest -m "not browser" --ignore=tests/toxicity
 endif
 
+# Figures, not pass/fail: see the README's Benchmarks section. load.py needs wrk (apt-get install wrk).
 bench: $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[train]'
 	$(BIN)/python bench/widget_size.py
-	$(BIN)/python bench/load.py
+	$(BIN)/python bench/load.py --workers 2
+	$(BIN)/python bench/moderation/wordlist.py
+	$(BIN)/python bench/moderation/pipeline.py
+	$(BIN)/python bench/moderation/workspace.py
+	$(BIN)/python bench/toxicity/speed.py
+	$(BIN)/python bench/live/sse.py --connections 2000 --events 5
+	$(BIN)/python bench/importers/memory.py
 
 clean:
 	rm -rf $(VENV) var
