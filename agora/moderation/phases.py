@@ -273,7 +273,7 @@ def _enforce_rate_limits(context: Context) -> None:
 # ---- 6 toxicity model ----------------------------------------------------------------------------
 
 def model(context: Context) -> list[Finding]:
-    outcome = toxicity.score(context.submission.body)
+    outcome = toxicity.score(context.submission.body, site=context.submission.site)
     if outcome is None:
         return [Finding(Reason("model", "model_unavailable",
                                "The toxicity model is unavailable; nothing was held for toxicity."))]
