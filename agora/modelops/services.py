@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from agora.comments.models import Site
 from agora.errors import Conflict, InvalidInput
 from agora.modelops.models import ModelVersion
 from agora.moderation.models import Decision
+from agora.moderation.toxicity import GENERATION_KEY
 
 MIN_DECISIONS = 20
 
@@ -89,6 +91,8 @@ def rollback(site: Site | None) -> ModelVersion | None:
         parent = current.parent
         if parent is not None:
             _activate(parent)
+        else:
+            _switched()
     return parent
 
 
@@ -96,3 +100,10 @@ def _activate(version: ModelVersion) -> None:
     ModelVersion.objects.filter(site=version.site, active=True).exclude(pk=version.pk).update(active=False)
     version.active = True
     version.save(update_fields=["active"])
+    _switched()
+
+
+def _switched() -> None:
+    """Tell every process's pipeline to look up the active model again."""
+    cache.add(GENERATION_KEY, 0, None)
+    cache.incr(GENERATION_KEY)

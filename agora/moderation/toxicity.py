@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+
 logger = logging.getLogger(__name__)
 # After a failed load, wait before trying again rather than paying for it on every comment.
 _RETRY_SECONDS = 60.0
@@ -43,25 +45,25 @@ def _model() -> Any:
     return _state["model"]
 
 
-# A site's active trained model (agora.modelops), re-checked at most this often per process.
-_SITE_MODEL_SECONDS = 30.0
-_site_paths: dict[Any, tuple[float, str | None]] = {}
+# A site's active trained model (agora.modelops), re-checked at most this often. The cache key
+# carries a generation that every activation or rollback bumps, so a switch applies at once.
+_SITE_MODEL_SECONDS = 30
+GENERATION_KEY = "modelops:generation"
 
 
 def _site_model_path(site: Any) -> str | None:
-    key = getattr(site, "pk", None)
-    now = time.monotonic()
-    cached = _site_paths.get(key)
-    if cached is not None and now - cached[0] < _SITE_MODEL_SECONDS:
-        return cached[1]
-    try:
-        from agora.modelops.services import active_model_path
+    generation = cache.get_or_set(GENERATION_KEY, 0, None)
+    key = f"modelops:active-path:{generation}:{getattr(site, 'pk', None)}"
+    path = cache.get(key)
+    if path is None:
+        try:
+            from agora.modelops.services import active_model_path
 
-        path = active_model_path(site)
-    except Exception:  # no modelops app or table: the shipped model
-        path = None
-    _site_paths[key] = (now, path)
-    return path
+            path = active_model_path(site) or ""
+        except Exception:  # no modelops app or table: the shipped model
+            path = ""
+        cache.set(key, path, _SITE_MODEL_SECONDS)
+    return path or None
 
 
 def _model_for(site: Any) -> Any:

@@ -89,10 +89,8 @@ def test_train_activates_a_not_worse_model_and_rollback_restores_the_shipped_one
 
 def test_the_pipeline_scores_with_the_sites_active_model(decisions: Site) -> None:
     text = "the water board are a pack of clueless clowns"
-    moderation_toxicity._site_paths.clear()
     before = moderation_toxicity.score(text, site=decisions).scores["toxicity"]
     call_command("train_from_decisions", "--site", decisions.slug)
-    moderation_toxicity._site_paths.clear()
     after = moderation_toxicity.score(text, site=decisions).scores["toxicity"]
     assert after > before
     other = Site.objects.create(slug="other", name="Other")
