@@ -9,6 +9,7 @@ goes to the least busy thread; streams (Server-Sent Events) hold no thread while
 
 from __future__ import annotations
 
+import gc
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,11 +18,21 @@ from asgiref.sync import ThreadSensitiveContext
 from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.settings")
-REQUEST_THREADS = int(os.environ.get("AGORA_REQUEST_THREADS", "4"))
+
+
+def request_threads() -> int:
+    """SQLite lets one writer in at a time, so more threads per process only queue on its lock;
+    PostgreSQL overlaps their waits."""
+    configured = os.environ.get("AGORA_REQUEST_THREADS")
+    if configured:
+        return int(configured)
+    from django.db import connection
+
+    return 1 if connection.vendor == "sqlite" else 4
 
 
 class PooledThreadsASGIHandler(ASGIHandler):
-    def __init__(self, threads: int = REQUEST_THREADS) -> None:
+    def __init__(self, threads: int) -> None:
         super().__init__()
         self._executors = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"agora-request-{n}")
                            for n in range(threads)]
@@ -40,4 +51,7 @@ class PooledThreadsASGIHandler(ASGIHandler):
 
 
 django.setup(set_prefix=False)
-application = PooledThreadsASGIHandler()
+application = PooledThreadsASGIHandler(request_threads())
+# Everything loaded so far lives as long as the process: keep it out of the garbage
+# collector's full passes, which otherwise show up as latency spikes.
+gc.freeze()

@@ -187,6 +187,7 @@ def main() -> int:
               f"wrk {args.duration}s per scenario")
         print(f"{'scenario':36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  target")
         for name, url, connections, script in scenarios:
+            run_wrk(url, connections, 2, script)  # warm-up: caches built, model loaded
             result = run_wrk(url, connections, args.duration, script)
             print(f"{name:36} {result['rps']:9.0f} {result['p50']:8.1f} {result['p99']:8.1f} "
                   f"{result['errors']:8d}  {TARGETS[name]}")
