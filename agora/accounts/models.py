@@ -89,3 +89,8 @@ class SiteAuthSettings(models.Model):
         """The site's settings, or unsaved defaults when none were configured."""
         found = cls.objects.filter(site=site).first()
         return found or cls(site=site)
+
+
+def is_staff_of(user: User, site_id: int) -> bool:
+    """Shown with a staff badge in the site's threads."""
+    return user.is_superuser or SiteRole.objects.filter(user=user, site_id=site_id).exists()

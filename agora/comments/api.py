@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from agora.accounts.models import is_staff_of
 from agora.accounts.readers import identity_from_token, issue_reader_token
 from agora.comments import services, threads
 from agora.comments.models import Comment, Site
@@ -172,7 +173,7 @@ def _comment_out(comment: Comment) -> dict:
     row = {field: getattr(comment, field) for field in (
         "id", "parent_id", "depth", "author_name", "body_html", "is_deleted", "upvotes",
         "downvotes", "score", "reply_count", "created_at", "edited_at", "status")}
-    row["author__is_staff"] = bool(comment.author_id and comment.author.is_staff)
+    row["author_is_staff"] = bool(comment.author_id) and is_staff_of(comment.author, comment.site_id)
     return threads.serialize(row)
 
 

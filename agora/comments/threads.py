@@ -13,9 +13,10 @@ from typing import Any
 import orjson
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, QuerySet, Window
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from agora.accounts.models import SiteRole
 from agora.comments.models import Article, Comment
 from agora.errors import InvalidInput
 
@@ -30,10 +31,22 @@ CACHE_SECONDS = 300
 
 _VERSION_SQL = f"SELECT id, version FROM {Article._meta.db_table} WHERE site_id = %s AND url = %s"
 
+# Staff of the comment's site: a moderator or admin role there, or a superuser.
+STAFF_AUTHOR = ExpressionWrapper(
+    Exists(SiteRole.objects.filter(user=OuterRef("author"), site=OuterRef("site")))
+    | Q(author__is_superuser=True),
+    output_field=BooleanField(),
+)
+
 _FIELDS = (
-    "id", "parent_id", "root_id", "depth", "path", "author_name", "author__is_staff", "body_html",
+    "id", "parent_id", "root_id", "depth", "path", "author_name", "author_is_staff", "body_html",
     "is_deleted", "upvotes", "downvotes", "score", "reply_count", "created_at", "edited_at", "status",
 )
+
+
+def _rows(comments: QuerySet) -> QuerySet:
+    """The fields a thread page shows, as dicts."""
+    return comments.annotate(author_is_staff=STAFF_AUTHOR).values(*_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -67,7 +80,7 @@ def serialize(comment: dict[str, Any], hidden_replies: int = 0) -> dict[str, Any
         "depth": comment["depth"],
         "author": {
             "name": "[deleted]" if deleted else comment["author_name"],
-            "badge": "staff" if comment.get("author__is_staff") and not deleted else None,
+            "badge": "staff" if comment.get("author_is_staff") and not deleted else None,
         },
         "html": "" if deleted else comment["body_html"],
         "deleted": deleted,
@@ -116,14 +129,14 @@ def page_bytes(article_id: int, version: int, request: PageRequest) -> bytes:
 def build_page(article: Article, request: PageRequest) -> dict[str, Any]:
     visible = Comment.objects.filter(article=article).visible()
     if request.full:
-        rows = list(visible.order_by("path").values(*_FIELDS))
+        rows = list(_rows(visible.order_by("path")))
         return {"article": article_summary(article), "comments": [serialize(r) for r in rows],
                 "next_offset": None, "total_top_level": sum(1 for r in rows if r["depth"] == 0)}
 
     top_level = visible.filter(depth=0)
     total = top_level.count()
-    roots = list(top_level.order_by(*SORTS[request.sort])
-                 [request.offset:request.offset + request.page_size].values(*_FIELDS))
+    roots = list(_rows(top_level.order_by(*SORTS[request.sort]))
+                 [request.offset:request.offset + request.page_size])
     replies = _first_replies(visible, [r["id"] for r in roots], request.replies_per_comment)
     comments = []
     for root in roots:
@@ -143,11 +156,10 @@ def _first_replies(visible: QuerySet, root_ids: list[int], limit: int) -> dict[i
     """The first `limit` replies (depth-first order) under each root, in one query."""
     if not root_ids or limit == 0:
         return {}
-    ranked = (visible.filter(root_id__in=root_ids, depth__gt=0)
-              .annotate(rank=Window(RowNumber(), partition_by=[F("root_id")], order_by=F("path").asc()))
-              .filter(rank__lte=limit)
-              .order_by("root_id", "path")
-              .values(*_FIELDS))
+    ranked = _rows(visible.filter(root_id__in=root_ids, depth__gt=0)
+                   .annotate(rank=Window(RowNumber(), partition_by=[F("root_id")], order_by=F("path").asc()))
+                   .filter(rank__lte=limit)
+                   .order_by("root_id", "path"))
     grouped: dict[int, list[dict]] = {}
     for row in ranked:
         grouped.setdefault(row["root_id"], []).append(row)
@@ -170,7 +182,7 @@ def replies_page(parent: Comment, offset: int, limit: int) -> dict[str, Any]:
         raise InvalidInput(f"offset ≥ 0 and limit 1 to {MAX_PAGE_SIZE}.", field="limit")
     below = (Comment.objects.filter(root_id=parent.root_id, path__startswith=f"{parent.path}.")
              .visible().order_by("path"))
-    rows = list(below[offset:offset + limit + 1].values(*_FIELDS))
+    rows = list(_rows(below)[offset:offset + limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     return {"comments": _with_hidden_counts(rows),
@@ -181,7 +193,7 @@ def own_pending(article_id: int, reader_id: str | None, user_id: int | None) -> 
     """The reader's own comments awaiting review: shown to them only, never cached."""
     if not reader_id and not user_id:
         return []
-    rows = (Comment.objects.filter(article_id=article_id)
-            .visible_to(reader_id, user_id).filter(status=Comment.Status.PENDING)
-            .order_by("path").values(*_FIELDS))
+    rows = _rows(Comment.objects.filter(article_id=article_id)
+                 .visible_to(reader_id, user_id).filter(status=Comment.Status.PENDING)
+                 .order_by("path"))
     return [serialize(row) for row in rows]

@@ -306,3 +306,20 @@ def test_openapi_schema_and_docs_are_served(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/threads", "/api/v1/comments", "/api/v1/counts"} <= set(schema["paths"])
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_staff_badge_marks_the_sites_moderators_only(site, client, article_url):
+    from agora.accounts.models import SiteRole, User
+    from agora.comments import services
+    from agora.comments.models import Site
+
+    moderator = User.objects.create_user("mod", display_name="The Moderator")
+    SiteRole.objects.create(user=moderator, site=site)
+    elsewhere = User.objects.create_user("other", display_name="Other Site Moderator")
+    SiteRole.objects.create(user=elsewhere, site=Site.objects.create(slug="other", name="Other"))
+    for user in (moderator, elsewhere):
+        services.post_comment(site=site, url=article_url, body=f"hello from {user.username}",
+                              actor=services.Actor(user=user))
+    post(client, article_url, "a reader")
+    badges = {c["author"]["name"]: c["author"]["badge"] for c in thread(client, article_url)["comments"]}
+    assert badges == {"The Moderator": "staff", "Other Site Moderator": None, "Ana": None}
