@@ -16,7 +16,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,train]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -36,7 +36,6 @@ endif
 
 # Figures, not pass/fail: see the README's Benchmarks section. load.py needs wrk (apt-get install wrk).
 bench: $(VENV)/.installed-test
-	$(BIN)/pip install --quiet -e '.[train]'
 	$(BIN)/python bench/widget_size.py
 	$(BIN)/python bench/load.py --workers 2
 	$(BIN)/python bench/moderation/wordlist.py
