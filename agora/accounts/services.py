@@ -72,13 +72,18 @@ def clean_email(email: str) -> str:
     return email
 
 
-def clean_display_name(name: str, site: Site | None = None) -> str:
+def normalise_display_name(name: str, field: str = "display_name") -> str:
+    """One space between words, not empty, at most 80 characters."""
     name = " ".join(name.split())
     if not name:
-        raise InvalidInput("Enter a display name.", code="name_required", field="display_name")
+        raise InvalidInput("Enter a display name.", code="name_required", field=field)
     if len(name) > 80:
-        raise InvalidInput("The display name is longer than 80 characters.", code="too_long",
-                           field="display_name")
+        raise InvalidInput("The display name is longer than 80 characters.", code="too_long", field=field)
+    return name
+
+
+def clean_display_name(name: str, site: Site | None = None) -> str:
+    name = normalise_display_name(name)
     check_display_name_words(name, site)
     return name
 

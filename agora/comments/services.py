@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from agora.accounts.models import User
 from agora.accounts.policy import check_may_comment
+from agora.accounts.services import normalise_display_name
 from agora.comments import markup
 from agora.comments.models import Article, Comment, Site, Vote, controversy_of
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -153,13 +154,8 @@ def clean_body(site: Site, body: str) -> str:
 def clean_author_name(name: str, actor: Actor) -> str:
     if actor.user is not None:
         return actor.user.public_name()[:80]
-    name = " ".join(name.split())
-    if not name:
-        raise InvalidInput("Enter a display name.", code="name_required", field="author_name")
-    if len(name) > 80:
-        raise InvalidInput("The display name is longer than 80 characters.", code="too_long",
-                           field="author_name")
-    return name
+    # The moderation pipeline checks the words of the name (its user-name phase).
+    return normalise_display_name(name, field="author_name")
 
 
 def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: str = "",
