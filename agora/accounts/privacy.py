@@ -40,6 +40,7 @@ def export_user_data(user: User) -> dict:
             "status": c.status, "deleted": c.is_deleted, "created_at": c.created_at.isoformat(),
             "edited_at": c.edited_at.isoformat() if c.edited_at else None,
             "upvotes": c.upvotes, "downvotes": c.downvotes, "ip_hash": c.ip_hash,
+            "network_hash": c.network_hash,
         } for c in comments],
         "votes": [{"comment": v.comment_id, "value": v.value, "created_at": v.created_at.isoformat()}
                   for v in Vote.objects.filter(voter=voter).order_by("created_at")],
@@ -63,7 +64,7 @@ def complete_deletion(user: User) -> dict[str, int]:
         comments = Comment.objects.filter(author=user)
         article_ids = set(comments.values_list("article_id", flat=True))
         scrubbed = {"author": None, "author_name": DELETED_AUTHOR_NAME, "author_email": "",
-                    "reader_id": "", "ip_hash": ""}
+                    "reader_id": "", "ip_hash": "", "network_hash": ""}
         removed = comments.filter(site_id__in=removing_sites).update(
             **scrubbed, is_deleted=True, body="", body_html="")
         anonymised = comments.update(**scrubbed)
@@ -91,8 +92,8 @@ def prune_ip_hashes(now: datetime | None = None) -> int:
     erased = 0
     for site_id, days in custom.items():
         erased += Comment.objects.filter(site_id=site_id, created_at__lt=now - timedelta(days=days)) \
-            .exclude(ip_hash="").update(ip_hash="")
+            .exclude(ip_hash="", network_hash="").update(ip_hash="", network_hash="")
     default_cutoff = now - timedelta(days=settings.IP_RETENTION_DAYS)
     erased += Comment.objects.filter(~Q(site_id__in=custom.keys()), created_at__lt=default_cutoff) \
-        .exclude(ip_hash="").update(ip_hash="")
+        .exclude(ip_hash="", network_hash="").update(ip_hash="", network_hash="")
     return erased

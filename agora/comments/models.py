@@ -109,6 +109,9 @@ class Comment(models.Model):
     author_email = models.EmailField(blank=True, help_text="Never shown.")
     reader_id = models.CharField(max_length=64, blank=True, db_index=True)
     ip_hash = models.CharField(max_length=64, blank=True)
+    # The sender's /24 (IPv4) or /48 (IPv6) network, hashed: ban-evasion hints and rate limits
+    # look at networks, since a new address in the same network is one router restart away.
+    network_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
     body = models.TextField()
     body_html = models.TextField()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -139,6 +140,16 @@ def hash_ip(ip: str) -> str:
     return hashlib.sha256(f"{settings.IP_HASH_SALT}:{ip}".encode()).hexdigest()[:32]
 
 
+def hash_network(ip: str) -> str:
+    """Salted hash of the address's /24 (IPv4) or /48 (IPv6) network; the address is not kept."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ""
+    network = ipaddress.ip_network(f"{address}/{24 if address.version == 4 else 48}", strict=False)
+    return hashlib.sha256(f"{settings.IP_HASH_SALT}:net:{network}".encode()).hexdigest()[:32]
+
+
 def clean_body(site: Site, body: str) -> str:
     body = body.replace("\r\n", "\n").replace("\x00", "")
     if not body.strip():
@@ -182,8 +193,8 @@ def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: 
         comment = Comment.objects.create(
             site=site, article=article, parent=parent, depth=parent.depth + 1 if parent else 0,
             author=actor.user, author_name=author_name, author_email=author_email.strip()[:254],
-            reader_id=actor.reader_id, ip_hash=hash_ip(actor.ip), body=body,
-            body_html=markup.render(body), status=verdict.status, created_at=timezone.now(),
+            reader_id=actor.reader_id, ip_hash=hash_ip(actor.ip), network_hash=hash_network(actor.ip),
+            body=body, body_html=markup.render(body), status=verdict.status, created_at=timezone.now(),
         )
         prefix = f"{parent.path}." if parent else ""
         comment.path = prefix + Comment.path_segment(comment.pk)

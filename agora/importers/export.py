@@ -20,7 +20,8 @@ SITE_FIELDS = ("name", "allowed_origins", "auto_register_articles", "edit_window
                "max_comment_length", "max_depth", "created_at")
 ARTICLE_FIELDS = ("url", "title", "published_at", "is_closed", "premoderate", "slow_mode_seconds",
                   "created_at")
-COMMENT_FIELDS = ("author_name", "author_email", "reader_id", "ip_hash", "body", "body_html", "status",
+COMMENT_FIELDS = ("author_name", "author_email", "reader_id", "ip_hash", "network_hash", "body", "body_html",
+                  "status",
                   "is_deleted", "upvotes", "downvotes", "score", "controversy", "created_at", "edited_at")
 USER_FIELDS = ("username", "email", "first_name", "last_name", "display_name", "date_joined")
 

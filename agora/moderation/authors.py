@@ -165,11 +165,11 @@ def _aliases(who: Identity, emails: list[str], site_ids: frozenset[int]) -> list
 
 def _same_address(who: Identity, comments: QuerySet[Comment],
                   site_ids: frozenset[int]) -> list[dict[str, Any]]:
-    """Other authors who posted from an address this author used, with their standing."""
-    addresses = set(comments.exclude(ip_hash="").values_list("ip_hash", flat=True).distinct()[:200])
-    if not addresses:
+    """Other authors who posted from a network (/24 or /48) this author used, with their standing."""
+    networks = set(comments.exclude(network_hash="").values_list("network_hash", flat=True).distinct()[:200])
+    if not networks:
         return []
-    rows = (_others(who, site_ids).filter(ip_hash__in=addresses).order_by()
+    rows = (_others(who, site_ids).filter(network_hash__in=networks).order_by()
             .values("author_id", "reader_id", "author_email", "author_name", "site_id")
             .annotate(count=Count("pk"))[:100])
     found: dict[tuple[str, str], dict[str, Any]] = {}

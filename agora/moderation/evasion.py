@@ -6,11 +6,7 @@ These are hints for a human: a match is a reason to look closer, never a verdict
 
 from __future__ import annotations
 
-import hashlib
-import ipaddress
 from dataclasses import dataclass
-
-from django.conf import settings
 
 # Providers that ignore dots in the local part.
 DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
@@ -67,13 +63,3 @@ def is_disposable(domain: str) -> bool:
     return any(".".join(parts[i:]) in DISPOSABLE_DOMAINS for i in range(len(parts) - 1))
 
 
-def network_hash(ip: str) -> str:
-    """A keyed hash of the address's network (/24 for IPv4, /48 for IPv6), like `hash_ip` does for
-    single addresses: two comments from one network share it, the address itself is not stored."""
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return ""
-    prefix = 24 if address.version == 4 else 48
-    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
-    return hashlib.sha256(f"{settings.SECRET_KEY}:net:{network}".encode()).hexdigest()[:32]

@@ -23,13 +23,14 @@ def article(site: Site, slug: str = "harbour-bridge", title: str = "Harbour brid
 def comment(on: Article, body: str = "A plain comment.", *, status: str = "pending",
             parent: Comment | None = None, reasons: list[dict] | None = None,
             scores: dict[str, float] | None = None, author=None, author_name: str = "",
-            reader_id: str = "", author_email: str = "", ip_hash: str = "") -> Comment:
+            reader_id: str = "", author_email: str = "", ip: str = "") -> Comment:
     """A stored comment with the automatic decision that gave it `status`; counts kept right."""
     number = next(_numbers)
     row = Comment.objects.create(
         site=on.site, article=on, parent=parent, depth=parent.depth + 1 if parent else 0,
         author=author, author_name=author_name or f"Reader {number}", author_email=author_email,
-        reader_id=reader_id or (f"reader-{number}" if author is None else ""), ip_hash=ip_hash,
+        reader_id=reader_id or (f"reader-{number}" if author is None else ""),
+        ip_hash=services.hash_ip(ip), network_hash=services.hash_network(ip),
         body=body, body_html=f"<p>{body}</p>", status=Comment.Status.PENDING, created_at=timezone.now(),
     )
     row.path = (f"{parent.path}." if parent else "") + Comment.path_segment(row.pk)

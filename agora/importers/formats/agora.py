@@ -20,7 +20,7 @@ from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatEr
 from agora.importers.text import parse_datetime
 
 BATCH = 500
-_COMMENT_EXTRA = ("reader_id", "ip_hash", "score", "controversy")
+_COMMENT_EXTRA = ("reader_id", "ip_hash", "network_hash", "score", "controversy")
 
 
 def read(path: str, **_options) -> Iterator:
