@@ -29,7 +29,7 @@ from agora.accounts.backends import ThrottledModelBackend, client_ip
 from agora.accounts.models import SiteAuthSettings, SiteRole, User
 from agora.accounts.readers import identity_from_token, issue_session_token, revoke_session_token
 from agora.comments.models import Site
-from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
+from agora.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
 
 _VERIFY_SALT = "agora.verify-email"
 MAX_PASSWORD_LENGTH = 1024  # argon2 hashes any length; refuse absurd inputs early
@@ -189,6 +189,9 @@ def _public_link(path: str) -> str:
 def send_verification_email(user: User) -> None:
     if not user.email or user.email_verified:
         return
+    if not throttle.allow_account_mail(user.email):
+        raise RateLimited("A confirmation link was sent several times in the last hour: check your inbox "
+                          "(and spam folder), or try again later.", code="too_many_mails")
     token = signing.dumps({"u": user.pk, "e": user.email}, salt=_VERIFY_SALT, compress=False)
     link = _public_link(f"/accounts/verify/{quote(token, safe='')}")
     send_mail(
@@ -223,7 +226,7 @@ def request_password_reset(email: str) -> None:
     except InvalidInput:
         return
     user = User.objects.filter(username=email, is_active=True, sso_site=None).first()
-    if user is None or not user.has_usable_password():
+    if user is None or not user.has_usable_password() or not throttle.allow_account_mail(email):
         return
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     link = _public_link(f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}")

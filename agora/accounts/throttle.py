@@ -1,4 +1,5 @@
-"""Login brute-force protection: failures counted per account and per client address.
+"""Login brute-force protection (failures counted per account and per client address), and a
+cap on the account mails one address receives, so nobody can flood a stranger's inbox.
 
 Counters live in Django's cache, so with AGORA_REDIS_URL they are shared by all processes.
 A locked account or address is refused before the password is even checked (no timing oracle,
@@ -50,3 +51,17 @@ def record_login_failure(identifier: str, ip: str) -> None:
 
 def clear_account_failures(identifier: str) -> None:
     cache.delete(_key("account", identifier))
+
+
+ACCOUNT_MAILS_PER_HOUR = 3
+
+
+def allow_account_mail(address: str) -> bool:
+    """Count one verification or reset mail to `address`; False once the hourly cap is reached."""
+    key = "account-mails:" + hashlib.sha256(address.strip().lower().encode()).hexdigest()[:40]
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= ACCOUNT_MAILS_PER_HOUR
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -216,3 +217,17 @@ def test_display_names_pass_the_word_lists(client, site):
     # Whole words only: Scunthorpe is a town.
     town = call(client, "PATCH", "/auth/me", {"display_name": "Scunthorpe Sam"}, token=token)
     assert town.status_code == 200
+
+
+def test_account_mails_to_one_address_are_capped_per_hour(client, site, mailbox):
+    token = user_token(client, site.slug, "ada@example.org")  # the sign-up mail counts as one
+    mailbox.wait_for(1)
+    for _ in range(2):
+        assert call(client, "POST", "/auth/password-reset", {"email": "ada@example.org"}).status_code == 200
+    mailbox.wait_for(3)
+    # Over the cap: the reset answers as always but sends nothing; a resend says why it did not.
+    assert call(client, "POST", "/auth/password-reset", {"email": "ada@example.org"}).status_code == 200
+    resend = call(client, "POST", "/auth/verification", token=token)
+    assert (resend.status_code, resend.json()["code"]) == (429, "too_many_mails")
+    time.sleep(0.5)
+    assert len(mailbox.messages) == 3
