@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-import socket
 import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.servers import free_port
 
 ORIGIN = "https://news.example"
 PASSWORD = "correct horse battery staple 42"
@@ -39,17 +40,11 @@ class Mailbox:
         return found.group(0)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def mailbox(settings):
     """A real SMTP server on a free local port; Django sends through it."""
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port

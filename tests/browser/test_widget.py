@@ -8,11 +8,7 @@ pages, whose CSS is deliberately hostile. Each test uses its own article URL.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -26,9 +22,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from tests.servers import agora_env, agora_serve, chromium, free_port, run_agora
+
 pytestmark = pytest.mark.browser
 
-AGORA = str(Path(sys.executable).with_name("agora"))
 SSO_SECRET = "publisher-shared-secret-for-browser-tests"
 
 HOSTILE_CSS = """
@@ -49,19 +46,10 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <div id="agora-comments"{attributes}><p id="fallback">Server-rendered fallback</p></div>
 <script src="{agora}/embed.js" data-site="chronicle" async></script></body></html>"""
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
 STYLE_PROPS = ["color", "background-color", "font-size", "font-family", "line-height", "letter-spacing",
                "text-transform", "display", "padding-top", "padding-left", "margin-top",
                "border-top-width", "border-top-style", "box-sizing", "visibility"]
 STYLED_PARTS = [".w", "h2", "textarea", "button.pri", "ol.th", "li", "article", ".au", ".bd p", "select"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -96,36 +84,15 @@ def host_pages(agora_url: str) -> Iterator[str]:
 
 @contextmanager
 def agora_server(data_dir: Path, port: int, allowed_origin: str) -> Iterator[dict]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AGORA_")}
-    env.update(AGORA_DATABASE_URL=f"sqlite:///{data_dir}/agora.sqlite3", AGORA_DATA_DIR=str(data_dir),
-               AGORA_SECRET_KEY="browser-test-secret", AGORA_PUBLIC_URL=f"http://127.0.0.1:{port}")
-    run = {"env": env, "check": True, "capture_output": True, "timeout": 120}
-    subprocess.run([AGORA, "migrate", "-v", "0"], **run)
-    setup = ("from agora.comments.models import Site\n"
-             "from agora.accounts.models import SiteAuthSettings\n"
-             "site = Site.objects.create(slug='chronicle', name='The Chronicle', "
-             f"allowed_origins=['{allowed_origin}'])\n"
-             f"SiteAuthSettings.objects.create(site=site, sso_secret='{SSO_SECRET}')\n")
-    subprocess.run([AGORA, "shell", "-c", setup], **run)
-    server = subprocess.Popen([AGORA, "serve", "--port", str(port), "--workers", "1"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # a loaded machine may need a while to import and bind
-            try:
-                urllib.request.urlopen(f"{base}/embed.js", timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read().decode()
-                time.sleep(0.1)
+    env = agora_env(data_dir, port, "browser-test-secret")
+    run_agora(env, "migrate", "-v", "0")
+    run_agora(env, "shell", "-c", "from agora.comments.models import Site\n"
+              "from agora.accounts.models import SiteAuthSettings\n"
+              "site = Site.objects.create(slug='chronicle', name='The Chronicle', "
+              f"allowed_origins=['{allowed_origin}'])\n"
+              f"SiteAuthSettings.objects.create(site=site, sso_secret='{SSO_SECRET}')\n")
+    with agora_serve(env, port) as base:
         yield {"agora": base, "env": env}
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="module")
@@ -158,12 +125,8 @@ def seed(stack: dict, path: str, body: str, name: str, parent: int | None = None
 
 @pytest.fixture(scope="module")
 def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    with chromium(chromium_path) as launched:
         yield launched
-        launched.close()
 
 
 @contextmanager
@@ -478,8 +441,7 @@ def test_single_sign_on_token_on_the_container(stack, browser):
 def test_demo_newspaper_same_origin_under_its_content_security_policy(stack, browser):
     from agora.demo import content
 
-    subprocess.run([AGORA, "demo", "--no-serve"], env=stack["env"], check=True, capture_output=True,
-                   timeout=120)
+    run_agora(stack["env"], "demo", "--no-serve")
     story = content.STORIES[0]
     with browser_page(browser) as page:
         errors = []

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import http.server
-import socket
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import free_port  # noqa: F401  (re-exported for the live tests)
 
 
 @dataclass

@@ -9,28 +9,19 @@ held comments are posted through the comment services on an article that is pre-
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from agora.demo import content
 from tests.moderation_workspace.factories import PASSWORD
+from tests.servers import agora_env, agora_serve, chromium, free_port, run_agora
 
 pytestmark = pytest.mark.browser
 
-AGORA = str(Path(sys.executable).with_name("agora"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 HELD = "The ferry timetable was never consulted, and the council knows it."
 SECOND = "Toll money should pay for the ferry, not the other way round."
 STORY = content.STORIES[0].slug
@@ -53,53 +44,15 @@ print(ids[0].pk, ids[1].pk)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path, chromium_path) -> Iterator[dict]:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AGORA_")}
-    env.update(AGORA_DATABASE_URL=f"sqlite:///{tmp_path}/agora.sqlite3", AGORA_DATA_DIR=str(tmp_path),
-               AGORA_SECRET_KEY="moderation-browser-test", AGORA_PUBLIC_URL=base)
-    run = {"env": env, "check": True, "capture_output": True, "timeout": 120, "text": True}
-    subprocess.run([AGORA, "migrate", "-v", "0"], **run)
-    seeded = subprocess.run([AGORA, "shell", "-c", SEED.format(base=base)], **run).stdout
+    port = free_port()
+    env = agora_env(tmp_path, port, "moderation-browser-test")
+    run_agora(env, "migrate", "-v", "0")
+    seeded = run_agora(env, "shell", "-c", SEED.format(base=f"http://127.0.0.1:{port}"))
     ids = seeded.strip().splitlines()[-1].split()  # the last line: shell may print a banner first
-    process = subprocess.Popen([AGORA, "serve", "--port", str(port), "--workers", "1"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        for _ in range(300):  # a loaded machine may need a while to import and bind
-            try:
-                urllib.request.urlopen(f"{base}/embed.js", timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.stderr.read().decode()
-                time.sleep(0.1)
+    with agora_serve(env, port) as base:
         yield {"base": base, "ids": [int(i) for i in ids], "db": tmp_path / "agora.sqlite3"}
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@contextmanager
-def chromium(path: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def widget_text(page) -> str:

@@ -24,14 +24,12 @@ from agora.comments import markup, services
 from agora.comments.models import Article, Comment, Site
 from agora.demo import content
 from agora.demo.views import DEMO_SITE, story_url
+from tests.servers import chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAYLOAD_FILE = Path(__file__).with_name("xss_payloads.txt")
 NAME_OFFSET, TITLE_OFFSET = 100_000, 200_000
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"]
-
 # Walks the document and every open shadow root; reports what no sanitised comment may contain.
 AUDIT_JS = """() => {
   const bad = [];
@@ -117,10 +115,7 @@ def corpus(live_server):
 
 @pytest.fixture
 def browser_context(chromium_path, live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
+    with chromium(chromium_path) as browser:
         context = browser.new_context(bypass_csp=True)
         findings: dict[str, list] = {"ran": [], "dialogs": [], "errors": []}
         context.expose_function("__xss", lambda number: findings["ran"].append(number))
@@ -128,7 +123,6 @@ def browser_context(chromium_path, live_server):
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
             live_server.url) else route.abort())
         yield context, findings
-        browser.close()
 
 
 def _watch(page, findings: dict[str, list]) -> None:
