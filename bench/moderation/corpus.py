@@ -1,9 +1,12 @@
-"""Shared bench material: a 5,000-entry word list and a few hundred comments of varied length."""
+"""Shared bench material: a 5,000-entry word list, a few hundred comments of varied length,
+and a throwaway Django database to run against."""
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,3 +63,16 @@ def percentiles(samples_ms: list[float]) -> tuple[float, float, float]:
     ordered = sorted(samples_ms)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
     return pick(0.5), pick(0.99), sum(ordered) / len(ordered)
+
+
+def setup_django(database_url: str | None) -> None:
+    """Django on a fresh database: a temporary SQLite file, or the (empty) one at database_url."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.settings")
+    os.environ["AGORA_DATA_DIR"] = tempfile.mkdtemp(prefix="agora-bench-")
+    if database_url:
+        os.environ["AGORA_DATABASE_URL"] = database_url
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)

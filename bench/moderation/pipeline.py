@@ -13,24 +13,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def setup(database_url: str | None) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.settings")
-    os.environ["AGORA_DATA_DIR"] = tempfile.mkdtemp(prefix="agora-bench-")
-    if database_url:
-        os.environ["AGORA_DATABASE_URL"] = database_url
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+import corpus
 
 
 def timed(samples: list[float], call, *args, **kwargs):
@@ -45,9 +34,8 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=500)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    setup(args.database_url)
+    corpus.setup_django(args.database_url)
 
-    import corpus
 
     from agora.comments import services
     from agora.comments.models import Article, Site

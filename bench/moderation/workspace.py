@@ -13,29 +13,18 @@ decision with highlighted reasons and per-label scores; a third of them have rea
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus
 
 LABELS = ("toxicity", "severe_toxicity", "identity_attack", "insult", "profanity", "threat",
           "sexually_explicit")
-
-
-def setup(database_url: str | None) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.settings")
-    os.environ["AGORA_DATA_DIR"] = tempfile.mkdtemp(prefix="agora-bench-")
-    if database_url:
-        os.environ["AGORA_DATABASE_URL"] = database_url
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def seed(pending: int):
@@ -107,7 +96,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    setup(args.database_url)
+    corpus.setup_django(args.database_url)
 
     from django.db import connection
     from django.test import Client

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from agora.comments.models import Article, Comment, Vote
+from tests.api_client import post, reader_token
 
 pytestmark = pytest.mark.django_db
 ORIGIN = "https://news.example"
@@ -18,19 +19,6 @@ ORIGIN = "https://news.example"
 @pytest.fixture
 def client() -> Client:
     return Client(HTTP_ORIGIN=ORIGIN)
-
-
-def reader(client: Client) -> str:
-    response = client.post("/api/v1/reader")
-    assert response.status_code == 201
-    return response.json()["reader_token"]
-
-
-def post(client: Client, url: str, body: str, token: str = "", **extra) -> dict:
-    payload = {"site": "chronicle", "url": url, "body": body, "author_name": "Ana", **extra}
-    response = client.post("/api/v1/comments", payload, content_type="application/json",
-                           HTTP_X_AGORA_READER=token)
-    return {"status": response.status_code, **response.json()}
 
 
 def thread(client: Client, url: str, token: str = "", **params) -> dict:
@@ -95,7 +83,7 @@ def test_top_level_paging_and_sorts(site, client, article_url):
     newest = thread(client, article_url, sort="newest", page_size=2)
     assert [c["id"] for c in newest["comments"]] == ids[:-3:-1]
 
-    voter = reader(client)
+    voter = reader_token(client)
     client.post(f"/api/v1/comments/{ids[3]}/votes", {"value": 1}, content_type="application/json",
                 HTTP_X_AGORA_READER=voter)
     top = thread(client, article_url, sort="top", page_size=1)
@@ -105,7 +93,7 @@ def test_top_level_paging_and_sorts(site, client, article_url):
 def test_controversial_sort_prefers_evenly_split_votes(site, client, article_url):
     calm, split = (post(client, article_url, text)["comment"]["id"] for text in ("calm", "split"))
     for i, value in enumerate((1, -1, 1, -1)):
-        token = reader(client)
+        token = reader_token(client)
         client.post(f"/api/v1/comments/{split}/votes", {"value": value},
                     content_type="application/json", HTTP_X_AGORA_READER=token)
         if i < 2:
@@ -201,7 +189,7 @@ def test_cors_preflight_answers_allowed_origins_only(site, client):
 
 def test_one_vote_per_reader(site, client, article_url):
     comment = post(client, article_url, "vote on me")["comment"]
-    voter = reader(client)
+    voter = reader_token(client)
     url = f"/api/v1/comments/{comment['id']}/votes"
     first = client.post(url, {"value": 1}, content_type="application/json", HTTP_X_AGORA_READER=voter)
     assert first.status_code == 200 and first.json()["upvotes"] == 1
@@ -221,7 +209,7 @@ def test_forged_reader_token_is_not_an_identity(site, client, article_url):
 
 
 def test_author_edits_within_the_window_only(site, client, article_url):
-    token = reader(client)
+    token = reader_token(client)
     comment = post(client, article_url, "typo", token)["comment"]
     url = f"/api/v1/comments/{comment['id']}"
     edited = client.patch(url, {"body": "fixed"}, content_type="application/json",
@@ -231,7 +219,7 @@ def test_author_edits_within_the_window_only(site, client, article_url):
     assert edited.json()["comment"]["edited"] is not None
 
     someone_else = client.patch(url, {"body": "hijack"}, content_type="application/json",
-                                HTTP_X_AGORA_READER=reader(client))
+                                HTTP_X_AGORA_READER=reader_token(client))
     assert (someone_else.status_code, someone_else.json()["code"]) == (403, "not_author")
 
     Comment.objects.filter(pk=comment["id"]).update(created_at=timezone.now() - timedelta(minutes=16))
@@ -242,7 +230,7 @@ def test_author_edits_within_the_window_only(site, client, article_url):
 
 
 def test_soft_delete_keeps_replies_visible(site, client, article_url):
-    token = reader(client)
+    token = reader_token(client)
     parent = post(client, article_url, "regrettable", token)["comment"]
     reply = post(client, article_url, "an answer", parent=parent["id"])["comment"]
     deleted = client.delete(f"/api/v1/comments/{parent['id']}", HTTP_X_AGORA_READER=token)

@@ -37,19 +37,6 @@ def without_model(mod_settings) -> ModerationSettings:
     return mod_settings
 
 
-def reader_token(client: Client) -> str:
-    response = client.post("/api/v1/reader")
-    assert response.status_code == 201
-    return response.json()["reader_token"]
-
-
-def post(client: Client, url: str, body: str, token: str = "", **extra) -> dict:
-    payload = {"site": "chronicle", "url": url, "body": body, "author_name": "Ana", **extra}
-    response = client.post("/api/v1/comments", payload, content_type="application/json",
-                           HTTP_X_AGORA_READER=token)
-    return {"http": response.status_code, **response.json()}
-
-
 def post_direct(site, url: str, body: str, reader: str = "reader-1", name: str = "Ana", ip: str = "",
                 **extra) -> services.PostResult:
     return services.post_comment(site=site, url=url, body=body, author_name=name,

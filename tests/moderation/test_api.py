@@ -7,7 +7,7 @@ import pytest
 
 from agora.comments.models import Comment
 from agora.moderation.models import Decision
-from tests.moderation.conftest import post, reader_token
+from tests.api_client import post, reader_token
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def thread(client, url, token=""):
 
 def test_ordinary_comment_is_approved_with_a_pipeline_decision(site, client, article_url, without_model):
     created = post(client, article_url, "The council should publish the full costings before the vote.")
-    assert (created["http"], created["result"], created["reasons"]) == (201, "approved", [])
+    assert (created["status"], created["result"], created["reasons"]) == (201, "approved", [])
     decision = Decision.objects.get(comment_id=created["comment"]["id"])
     assert (decision.status, decision.source, decision.reasons) == ("approved", "pipeline", [])
 
@@ -28,7 +28,7 @@ def test_banned_word_is_rejected_with_its_span_and_never_shown(site, client, art
     token = reader_token(client)
     body = "Only a f.a.g.g.o.t would vote for this."
     created = post(client, article_url, body, token)
-    assert (created["http"], created["result"]) == (201, "rejected")
+    assert (created["status"], created["result"]) == (201, "rejected")
     [reason] = created["reasons"]
     assert (reason["phase"], reason["rule"]) == ("wordlist", "banned_word")
     [span] = reason["spans"]
@@ -44,12 +44,12 @@ def test_suspect_word_nudges_first_then_posting_anyway_holds_and_marks(site, cli
     token = reader_token(client)
     body = "The minister is a prick and everyone knows it."
     nudged = post(client, article_url, body, token)
-    assert (nudged["http"], nudged["result"], nudged["comment"]) == (200, "nudge", None)
+    assert (nudged["status"], nudged["result"], nudged["comment"]) == (200, "nudge", None)
     assert nudged["reasons"][0]["spans"][0]["text"] == "prick"
     assert Comment.objects.count() == 0
 
     anyway = post(client, article_url, body, token, post_anyway=True)
-    assert (anyway["http"], anyway["result"]) == (201, "pending")
+    assert (anyway["status"], anyway["result"]) == (201, "pending")
     decision = Decision.objects.get(comment_id=anyway["comment"]["id"])
     assert [r["rule"] for r in decision.reasons] == ["suspect_word", "posted_after_nudge"]
     # The author sees it awaiting review; other readers do not see it at all.
@@ -67,7 +67,7 @@ def test_without_nudges_a_suspect_word_is_held_directly(site, client, article_ur
     without_model.nudge_enabled = False
     without_model.save()
     created = post(client, article_url, "The minister is a prick.", reader_token(client))
-    assert (created["http"], created["result"]) == (201, "pending")
+    assert (created["status"], created["result"]) == (201, "pending")
 
 
 def test_premoderated_article_holds_everything(site, client, article_url, without_model):

@@ -6,7 +6,7 @@ import pytest
 
 from agora.comments.models import Article, Comment
 from agora.moderation.models import AuditEntry, Decision, Flag
-from tests.moderation.conftest import post, reader_token
+from tests.api_client import post, reader_token
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from agora.comments.models import Article
 from agora.moderation import toxicity
 from agora.moderation.models import Decision
 from agora.moderation.pipeline import Submission, moderate
-from tests.moderation.conftest import post, reader_token, requires_model
+from tests.api_client import post, reader_token
+from tests.moderation.conftest import requires_model
 
 pytestmark = pytest.mark.django_db
 RUDE = "You are a pathetic idiot and I will find where you live."

@@ -19,7 +19,8 @@ from agora.errors import Forbidden, RateLimited
 from agora.moderation import ratelimits
 from agora.moderation.models import Standing
 from agora.moderation.pipeline import Submission, moderate
-from tests.moderation.conftest import post, post_direct, reader_token
+from tests.api_client import post, reader_token
+from tests.moderation.conftest import post_direct
 
 pytestmark = pytest.mark.django_db
 LONG_TEXT = "Vote for the harbour plan, it is the only sensible option on the table!"
@@ -128,9 +129,9 @@ def test_rate_limit_reaches_the_api_as_429(site, client, article_url, without_mo
     without_model.rate_limit_per_author = 1
     without_model.save()
     token = reader_token(client)
-    assert post(client, article_url, "First word.", token)["http"] == 201
+    assert post(client, article_url, "First word.", token)["status"] == 201
     limited = post(client, article_url, "Second word.", token)
-    assert (limited["http"], limited["code"]) == (429, "rate_limited")
+    assert (limited["status"], limited["code"]) == (429, "rate_limited")
 
 
 def test_rate_limit_counts_a_whole_network(site, article_url, without_model):
