@@ -12,6 +12,8 @@ import time
 from functools import cache
 
 import redis
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from agora.live import conf
 
@@ -53,6 +55,19 @@ def mark_up() -> None:
         if _down_logged:
             _down_logged = False
             logger.warning("Redis is reachable again: every process shares live updates and the cache")
+
+
+def reset() -> None:
+    """Forget the degraded state, e.g. when the Redis settings change."""
+    global _down_until, _down_logged
+    with _lock:
+        _down_until, _down_logged = 0.0, False
+
+
+@receiver(setting_changed)
+def _redis_settings_changed(setting: str, **_: object) -> None:
+    if setting in ("REDIS_URL", "CACHES"):
+        reset()
 
 
 def is_down() -> bool:

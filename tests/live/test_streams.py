@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from agora.comments import services
 from agora.comments.models import Article, Comment
-from agora.live import events, redis_state
+from agora.live import events
 from agora.live.events import LocalLog, order
 from tests.live.helpers import next_events
 
@@ -27,7 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _quick_streams(settings):
     settings.LIVE_HEARTBEAT_SECONDS = 0.2
     settings.REDIS_URL = None
-    redis_state._down_until = 0.0
 
 
 async def open_stream(url: str, last_event_id: str = "", **params):
