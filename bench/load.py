@@ -82,9 +82,12 @@ def thread(url, size):
     ids = []
     for i in range(size):
         parent = random.choice(ids) if ids and random.random() < 0.6 else None
+        # Distinct readers and texts per thread: repeated texts would be held as spam.
         result = services.post_comment(site=site, url=url, author_name=f"Reader {{i % 40}}",
-            body=f"Comment {{i}}: I think the *budget* figures deserve a closer look, see section {{i % 9}}.",
-            actor=services.Actor(reader_id=f"seed-{{i}}"), parent_id=parent)
+            body=f"Comment {{i}} on {{url.rsplit('/', 1)[1]}}: I think the *budget* figures deserve "
+                 f"a closer look, see section {{i % 9}}.",
+            actor=services.Actor(reader_id=f"seed-{{url}}-{{i}}"), parent_id=parent)
+        assert result.comment.status == "approved", result.verdict
         ids.append(result.comment.pk)
 thread({BIG_URL!r}, 1000)
 thread({SMALL_URL!r}, 50)
@@ -92,6 +95,20 @@ for url in {COUNT_URLS!r}:
     thread(url, 3)
 """
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
+
+
+def statuses(env: dict[str, str], url: str) -> str:
+    """How the comments of a thread were routed (a held post is a different, slower path)."""
+    code = f"""
+import django
+django.setup()
+from django.db.models import Count
+from agora.comments.models import Comment
+rows = Comment.objects.filter(article__url={url!r}).values_list("status").annotate(n=Count("id"))
+print(", ".join(f"{{n}} {{status}}" for status, n in sorted(rows)))
+"""
+    return subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT,
+                          capture_output=True, text=True).stdout.strip()
 
 
 def rss_of_tree(pid: int) -> int:
@@ -149,6 +166,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -187,11 +205,14 @@ def main() -> int:
               f"wrk {args.duration}s per scenario")
         print(f"{'scenario':36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  target")
         for name, url, connections, script in scenarios:
+            if args.only not in name:
+                continue
             run_wrk(url, connections, 2, script)  # warm-up: caches built, model loaded
             result = run_wrk(url, connections, args.duration, script)
             print(f"{name:36} {result['rps']:9.0f} {result['p50']:8.1f} {result['p99']:8.1f} "
                   f"{result['errors']:8d}  {TARGETS[name]}")
         print(f"server RSS (all processes): {rss_of_tree(server.pid) / 2**20:.0f} MB")
+        print(f"comments of the 50-comment thread afterwards: {statuses(env, SMALL_URL)}")
     finally:
         server.terminate()
         server.wait(timeout=20)

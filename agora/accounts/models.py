@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from django.db import models
 
 
@@ -84,11 +85,23 @@ class SiteAuthSettings(models.Model):
     def __str__(self) -> str:
         return f"Sign-in settings of {self.site}"
 
+    CACHE_SECONDS = 30
+
     @classmethod
     def for_site(cls, site) -> SiteAuthSettings:
-        """The site's settings, or unsaved defaults when none were configured."""
-        found = cls.objects.filter(site=site).first()
-        return found or cls(site=site)
+        """The site's settings, or unsaved defaults when none were configured. Cached briefly,
+        as every post reads them: a save clears this process's entry at once (signals.py),
+        other processes follow within CACHE_SECONDS."""
+        key = cls.cache_key(site.pk)
+        found = cache.get(key)
+        if found is None:
+            found = cls.objects.filter(site=site).first() or cls(site=site)
+            cache.set(key, found, cls.CACHE_SECONDS)
+        return found
+
+    @staticmethod
+    def cache_key(site_id: int) -> str:
+        return f"accounts:site-settings:{site_id}"
 
 
 def is_staff_of(user: User, site_id: int) -> bool:

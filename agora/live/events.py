@@ -201,7 +201,7 @@ def comment_changed(comment, change: str, before: str = "") -> None:
 
     from agora.live.reactions import after_commit
 
-    transaction.on_commit(lambda: after_commit(comment.pk, change, before))
+    transaction.on_commit(lambda: after_commit(comment, change, before))
 
 
 def article_escalated(article, reason: str) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 
 from django.core.cache import cache
+from django.db import connection
 
-from agora.comments.models import Comment
+from agora.comments.models import Article, Comment
 from agora.live import conf, events, tasks, webhooks
 from agora.live.models import Webhook
 
@@ -19,6 +20,7 @@ logger = logging.getLogger("agora.live")
 
 APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
 _WEBHOOKS_CACHE = "live:site-has-webhooks:{}"
+_COUNT_SQL = f"SELECT comment_count FROM {Article._meta.db_table} WHERE id = %s"
 
 
 def comment_json(comment: Comment) -> dict:
@@ -41,17 +43,20 @@ def forget_site_webhooks(site_id: int) -> None:
     cache.delete(_WEBHOOKS_CACHE.format(site_id))
 
 
-def after_commit(comment_id: int, change: str, before: str = "") -> None:
+def after_commit(written: Comment, change: str, before: str = "") -> None:
     """Publish live events and queue the background work of one committed change."""
     try:
-        comment = (Comment.objects.select_related("article", "author").filter(pk=comment_id).first())
+        # A comment just posted is exactly what this request wrote. Other changes (votes,
+        # edits, moderation) can race each other, so they read the committed row back.
+        comment = written if change == "posted" else (
+            Comment.objects.select_related("article", "author").filter(pk=written.pk).first())
         if comment is None:
             return
         _publish_live(comment, change, before)
         if _needs_background_work(comment, change):
             tasks.enqueue(tasks.comment_changed, comment.pk, change, before)
     except Exception:  # a failed live update must never fail the write that caused it
-        logger.exception("live update after %s of comment %s failed", change, comment_id)
+        logger.exception("live update after %s of comment %s failed", change, written.pk)
 
 
 def _publish_live(comment: Comment, change: str, before: str) -> None:
@@ -68,8 +73,16 @@ def _publish_live(comment: Comment, change: str, before: str) -> None:
     elif change == "voted" and status == APPROVED:
         events.publish(article, "comment.votes", comment_json(comment))
     if became_visible or left_public:
-        events.publish(article, "thread.count", {"comment_count": article.comment_count})
+        events.publish(article, "thread.count", {"comment_count": _comment_count(article.pk)})
     _publish_moderation(comment, change, before)
+
+
+def _comment_count(article_id: int) -> int:
+    """The article's visible comments as committed (the article in hand may predate the write)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_SQL, [article_id])
+        found = cursor.fetchone()
+    return found[0] if found else 0
 
 
 def _publish_moderation(comment: Comment, change: str, before: str) -> None:

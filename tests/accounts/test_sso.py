@@ -124,7 +124,9 @@ def test_other_site_token_and_disabled_sso(client, sso_site):
 
 
 def test_issuer_is_checked_when_configured(client, sso_site):
-    SiteAuthSettings.objects.filter(site=sso_site).update(sso_issuer="https://paper.example")
+    rules = SiteAuthSettings.objects.get(site=sso_site)
+    rules.sso_issuer = "https://paper.example"
+    rules.save()
     assert sso(client, sso_site.slug, make_token()).json()["code"] == "sso_wrong_site"
     assert sso(client, sso_site.slug, make_token(iss="https://paper.example")).status_code == 200
 
