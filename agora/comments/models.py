@@ -53,6 +53,9 @@ class Article(models.Model):
     slow_mode_seconds = models.PositiveIntegerField(default=0)
     # Number of visible (approved) comments, including deleted ones that keep their replies.
     comment_count = models.PositiveIntegerField(default=0)
+    # The visible top-level ones: a page of the thread knows how many follow without counting
+    # them (a count over a 100,000-comment story costs more than the page itself).
+    top_level_count = models.PositiveIntegerField(default=0)
     # Bumped on every change to the thread; part of every cache key of the thread.
     version = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -132,8 +135,11 @@ class Comment(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["article", "status", "depth", "created_at"]),
-            models.Index(fields=["article", "status", "depth", "score"]),
+            # One per sort of a thread page, with its tie-breakers, so that a page of a huge
+            # thread is read from the index in order instead of sorted in memory.
+            models.Index(fields=["article", "status", "depth", "created_at", "id"]),
+            models.Index(fields=["article", "status", "depth", "score", "created_at", "id"]),
+            models.Index(fields=["article", "status", "depth", "controversy", "created_at", "id"]),
             models.Index(fields=["root", "path"]),
             models.Index(fields=["site", "status", "created_at"]),
         ]

@@ -209,7 +209,7 @@ def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: 
         visible = comment.status == Comment.Status.APPROVED
         if visible:
             _count_reply(comment, +1)
-        _touch(article.pk, +1 if visible else 0)
+        _touch(article.pk, +1 if visible else 0, top_level=parent is None)
         live_events.comment_changed(comment, "posted")
     return PostResult(comment, verdict)
 
@@ -230,12 +230,14 @@ def _parent_for_reply(site: Site, article: Article, parent_id: int | None) -> Co
     return parent
 
 
-def _touch(article_id: int, visible_delta: int = 0) -> None:
+def _touch(article_id: int, visible_delta: int = 0, *, top_level: bool = False) -> None:
     """Bump the article's version (which invalidates cached pages), in the same UPDATE as
-    the change to its visible comment count."""
+    the change to its counts of visible comments."""
     changes: dict = {"version": F("version") + 1, "last_comment_at": timezone.now()}
     if visible_delta:
         changes["comment_count"] = F("comment_count") + visible_delta
+        if top_level:
+            changes["top_level_count"] = F("top_level_count") + visible_delta
     Article.objects.filter(pk=article_id).update(**changes)
 
 
@@ -257,7 +259,7 @@ def set_status(comment: Comment, status: str) -> None:
         delta = 0 if approved not in (before, status) else +1 if status == approved else -1
         if delta:
             _count_reply(locked, delta)
-        _touch(locked.article_id, delta)
+        _touch(locked.article_id, delta, top_level=locked.depth == 0)
         live_events.comment_changed(locked, "status", before)
     comment.status = status
 

@@ -134,7 +134,7 @@ def build_page(article: Article, request: PageRequest) -> dict[str, Any]:
                 "next_offset": None, "total_top_level": sum(1 for r in rows if r["depth"] == 0)}
 
     top_level = visible.filter(depth=0)
-    total = top_level.count()
+    total = article.top_level_count
     roots = list(_rows(top_level.order_by(*SORTS[request.sort]))
                  [request.offset:request.offset + request.page_size])
     replies = _first_replies(visible, [r["id"] for r in roots], request.replies_per_comment)

@@ -357,10 +357,13 @@ class Loader:
                 reply_count=Coalesce(Subquery(replies), Value(0)))
             visible = Comment.objects.filter(article=OuterRef("pk"), status=approved) \
                 .values("article").annotate(n=Count("pk")).values("n")
+            top_level = Comment.objects.filter(article=OuterRef("pk"), status=approved, depth=0) \
+                .values("article").annotate(n=Count("pk")).values("n")
             latest = Comment.objects.filter(article=OuterRef("pk")).values("article") \
                 .annotate(last=Max("created_at")).values("last")
             Article.objects.filter(pk__in=chunk).update(
                 comment_count=Coalesce(Subquery(visible), Value(0)),
+                top_level_count=Coalesce(Subquery(top_level), Value(0)),
                 last_comment_at=Subquery(latest), version=F("version") + 1,
             )
 

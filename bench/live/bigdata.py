@@ -52,9 +52,10 @@ def drop_database(admin_url: str, name: str) -> None:
 
 
 def thread_rows(rng: random.Random, first_id: int, count: int, site_id: int, article_id: int,
-                start: datetime) -> tuple[list[tuple], int, datetime]:
+                start: datetime) -> tuple[list[tuple], int, int, datetime]:
     """One article's comments: 60 % top level, 40 % replies; 95 % approved, 4 % held,
-    1 % rejected. Returns the COPY rows, the visible count, and the last comment time."""
+    1 % rejected. Returns the COPY rows, the visible and visible top-level counts, and the
+    last comment time."""
     comments: list[dict] = []
     for offset in range(count):
         pk = first_id + offset
@@ -76,10 +77,11 @@ def thread_rows(rng: random.Random, first_id: int, count: int, site_id: int, art
             parent["replies"] += 1
     rows = [(c["id"], site_id, article_id, c["parent"]["id"] if c["parent"] else None, c["root"],
              c["depth"], c["path"], None, f"Reader {c['id'] % 5000}", "", f"r{c['id'] % 50000}",
-             "", c["body"], f"<p>{c['body']}</p>", c["status"], False, c["up"], c["down"],
+             "", "", c["body"], f"<p>{c['body']}</p>", c["status"], False, c["up"], c["down"],
              c["up"] - c["down"], 0.0, c["replies"], "", c["created"], None) for c in comments]
-    visible = sum(c["status"] == "approved" for c in comments)
-    return rows, visible, comments[-1]["created"] if comments else start
+    visible = [c for c in comments if c["status"] == "approved"]
+    top_level = sum(c["depth"] == 0 for c in visible)
+    return rows, len(visible), top_level, comments[-1]["created"] if comments else start
 
 
 def generate(args: argparse.Namespace, site_id: int) -> None:
@@ -92,8 +94,9 @@ def generate(args: argparse.Namespace, site_id: int) -> None:
     per_article = rest // (args.articles - 1)
     start = datetime(2025, 1, 1, tzinfo=UTC)
     comment_columns = ("id, site_id, article_id, parent_id, root_id, depth, path, author_id, author_name, "
-                       "author_email, reader_id, ip_hash, body, body_html, status, is_deleted, upvotes, "
-                       "downvotes, score, controversy, reply_count, external_id, created_at, edited_at")
+                       "author_email, reader_id, ip_hash, network_hash, body, body_html, status, "
+                       "is_deleted, upvotes, downvotes, score, controversy, reply_count, external_id, "
+                       "created_at, edited_at")
     articles = []
     next_id = 1
     # One transaction, with foreign-key triggers off for this session (the rows are consistent by
@@ -107,21 +110,40 @@ def generate(args: argparse.Namespace, site_id: int) -> None:
             for number in range(1, args.articles + 1):
                 count = args.hot if number == 1 else per_article + (number - 2 < rest % (args.articles - 1))
                 begun = start + timedelta(minutes=number)
-                rows, visible, last = thread_rows(rng, next_id, count, site_id, number, begun)
+                rows, visible, top_level, last = thread_rows(rng, next_id, count, site_id, number,
+                                                             begun)
                 for row in rows:
                     copy.write_row(row)
                 next_id += count
                 articles.append((number, site_id, article_url(number), f"Story {number}", begun, False,
-                                 False, 0, visible, 1, begun, last))
+                                 False, 0, visible, top_level, 1, begun, last))
                 bar.update(count)
         with raw.copy("COPY comments_article (id, site_id, url, title, published_at, is_closed, "
-                      "premoderate, slow_mode_seconds, comment_count, version, created_at, "
-                      "last_comment_at) FROM STDIN") as copy:
+                      "premoderate, slow_mode_seconds, comment_count, top_level_count, version, "
+                      "created_at, last_comment_at) FROM STDIN") as copy:
             for row in articles:
                 copy.write_row(row)
         for table in ("comments_comment", "comments_article"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                            f"(SELECT max(id) FROM {table}))")
+
+
+def fill(args: argparse.Namespace) -> None:
+    from django.db import connection
+
+    from agora.comments.models import Site
+
+    site = Site.objects.create(slug="bench", name="Bench", allowed_origins=[ORIGIN])
+    started = time.perf_counter()
+    generate(args, site.pk)
+    generated = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE comments_comment")
+        cursor.execute("VACUUM ANALYZE comments_article")
+        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('comments_comment'))")
+        size = cursor.fetchone()[0]
+    print(f"generated in {generated:.0f} s ({args.comments / generated:,.0f} comments/s); "
+          f"comments table with indexes: {size}")
 
 
 def percentiles(samples: list[float]) -> str:
@@ -177,14 +199,13 @@ def measure(args: argparse.Namespace) -> None:
     plans = {
         "first page: top-level comments, oldest first": top.order_by(*threads.SORTS["oldest"])[:20],
         "first page: top-level comments, top first": top.order_by(*threads.SORTS["top"])[:20],
-        "first page: count of top-level comments": None,  # set below
+        "first page: top-level comments, controversial first":
+            top.order_by(*threads.SORTS["controversial"])[:20],
         "first page: first 5 replies under each root (window query)": None,
         "counts for 20 URLs": Article.objects.filter(
             site=site, url__in=[article_url(n) for n in ids[:20]]).values_list("url", "comment_count"),
     }
     for title, queryset in plans.items():
-        if title.endswith("count of top-level comments"):
-            queryset = top.values("id")
         if title.endswith("(window query)"):
             from django.db.models import F, Window
             from django.db.models.functions import RowNumber
@@ -216,9 +237,12 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get(
         "AGORA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", metavar="NAME",
+                        help="measure a database kept by an earlier --keep run (kept again)")
     args = parser.parse_args()
     args.hot = args.hot or args.comments // 100
-    name = create_database(args.postgres)
+    args.keep = args.keep or bool(args.reuse)
+    name = args.reuse or create_database(args.postgres)
     print(f"database {name}: {args.comments:,} comments over {args.articles:,} articles")
     try:
         os.environ["AGORA_DATABASE_URL"] = f"{args.postgres.rsplit('/', 1)[0]}/{name}"
@@ -231,19 +255,8 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         from django.db import connection
 
-        from agora.comments.models import Site
-
-        site = Site.objects.create(slug="bench", name="Bench", allowed_origins=[ORIGIN])
-        started = time.perf_counter()
-        generate(args, site.pk)
-        generated = time.perf_counter() - started
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE comments_comment")
-            cursor.execute("VACUUM ANALYZE comments_article")
-            cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('comments_comment'))")
-            size = cursor.fetchone()[0]
-        print(f"generated in {generated:.0f} s ({args.comments / generated:,.0f} comments/s); "
-              f"comments table with indexes: {size}")
+        if not args.reuse:
+            fill(args)
         measure(args)
         connection.close()
     finally:

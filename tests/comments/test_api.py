@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from agora.comments import services
 from agora.comments.models import Article, Comment, Vote
 from tests.api_client import post, reader_token
 
@@ -88,6 +89,20 @@ def test_top_level_paging_and_sorts(site, client, article_url):
                 HTTP_X_AGORA_READER=voter)
     top = thread(client, article_url, sort="top", page_size=1)
     assert top["comments"][0]["id"] == ids[3]
+
+
+def test_stored_top_level_count_follows_posts_and_moderation(site, client, article_url):
+    ids = [post(client, article_url, f"comment {i}")["comment"]["id"] for i in range(3)]
+    post(client, article_url, "a reply is not top level", parent=ids[0])
+    services.set_status(Comment.objects.get(pk=ids[1]), Comment.Status.REJECTED)
+    page = thread(client, article_url, page_size=1)
+    assert page["total_top_level"] == 2 and page["next_offset"] == 1
+    assert thread(client, article_url, page_size=1, offset=1)["next_offset"] is None
+
+    services.set_status(Comment.objects.get(pk=ids[1]), Comment.Status.APPROVED)
+    article = Article.objects.get()
+    assert (article.top_level_count, article.comment_count) == (3, 4)
+    assert thread(client, article_url, page_size=2)["total_top_level"] == 3
 
 
 def test_controversial_sort_prefers_evenly_split_votes(site, client, article_url):

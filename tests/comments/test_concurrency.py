@@ -56,6 +56,7 @@ def test_concurrent_posts_are_neither_lost_nor_duplicated(site, article_url):
     assert Comment.objects.count() == WRITERS * POSTS_EACH + 1
     article = Article.objects.get()
     assert article.comment_count == WRITERS * POSTS_EACH + 1
+    assert article.top_level_count == Comment.objects.filter(depth=0).count()
     root.refresh_from_db()
     assert root.reply_count == WRITERS * POSTS_EACH // 2
     assert all(c.path.endswith(f"{c.pk:010d}") for c in Comment.objects.all())

@@ -55,6 +55,7 @@ def test_counts_and_versions_are_recomputed(site):
     article = Article.objects.get(site=site, url="https://news.example/2024/harbour-bridge")
     # 1001, 1003, 1004 (deleted, keeps its reply), 1005 are visible; 1002 is spam.
     assert article.comment_count == 4
+    assert article.top_level_count == Comment.objects.filter(article=article, depth=0).visible().count()
     assert article.version >= 1
     assert article.last_comment_at == datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
     comments = by_external_id(site)
