@@ -15,12 +15,13 @@ import argparse
 import contextlib
 import json
 import multiprocessing as mp
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-BATCH = 512
+CHUNK = 64  # records per unit of work: small enough to keep every worker busy
 
 
 class InputError(Exception):
@@ -66,44 +67,40 @@ def _output(obj: dict[str, Any], result: Any) -> dict[str, Any]:
 _WORKER_MODEL: Any = None
 
 
-def _score_texts(texts: list[str]) -> list[Any]:
-    return _WORKER_MODEL.score(texts)
+def _score_chunk(chunk: list[dict[str, Any]]) -> str:
+    """Score records and return their output lines (workers send back text, not objects)."""
+    results = _WORKER_MODEL.score([obj["text"] for obj in chunk])
+    return "".join(json.dumps(_output(obj, res), ensure_ascii=False) + "\n"
+                   for obj, res in zip(chunk, results, strict=True))
 
 
-class _Scorer:
-    """Scores batches in order, in this process or in a pool of forked workers."""
+class _Chunks:
+    """Input records in chunks; a malformed line ends the chunks and is kept in `error`."""
 
-    def __init__(self, model: Any, workers: int) -> None:
-        global _WORKER_MODEL
-        _WORKER_MODEL = model
-        self.model = model
-        self.pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
-        self.workers = workers
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.error: InputError | None = None
 
-    def score(self, texts: list[str]) -> list[Any]:
-        if self.pool is None or len(texts) < 64:
-            return self.model.score(texts)
-        size = -(-len(texts) // self.workers)
-        parts = self.pool.map(_score_texts, [texts[i : i + size] for i in range(0, len(texts), size)])
-        return [r for part in parts for r in part]
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
-            self.pool.join()
-
-
-def _flush(scorer: _Scorer, batch: list[dict[str, Any]], out: IO[str]) -> None:
-    results = scorer.score([b["text"] for b in batch])
-    for obj, res in zip(batch, results, strict=True):
-        out.write(json.dumps(_output(obj, res), ensure_ascii=False) + "\n")
-    batch.clear()
+    def __iter__(self) -> Iterator[list[dict[str, Any]]]:
+        chunk: list[dict[str, Any]] = []
+        try:
+            for obj in _records(self.stream):
+                chunk.append(obj)
+                if len(chunk) >= CHUNK:
+                    yield chunk
+                    chunk = []
+        except InputError as exc:
+            self.error = exc  # lines before the bad one are still valid output
+        if chunk:
+            yield chunk
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    global _WORKER_MODEL
     from .model import load
 
-    model = load(args.model)
+    _WORKER_MODEL = load(args.model)
+    workers = max(1, args.workers or os.cpu_count() or 1)
     with contextlib.ExitStack() as stack:
         src = (
             stack.enter_context(open(args.input, encoding="utf-8", errors="replace"))
@@ -111,24 +108,20 @@ def cmd_score(args: argparse.Namespace) -> int:
             else sys.stdin
         )
         dst = stack.enter_context(open(args.output, "w", encoding="utf-8")) if args.output else sys.stdout
-        scorer = _Scorer(model, max(1, args.workers))
-        stack.callback(scorer.close)
-        return _score_stream(scorer, src, dst)
-
-
-def _score_stream(model: _Scorer, src: IO[str], dst: IO[str]) -> int:
-    batch: list[dict[str, Any]] = []
-    try:
-        for obj in _records(src):
-            batch.append(obj)
-            if len(batch) >= BATCH:
-                _flush(model, batch, dst)
-    except InputError as exc:
-        _flush(model, batch, dst)  # lines before the bad one are valid output
+        chunks = _Chunks(src)
+        if workers == 1:
+            scored: Iterator[str] = map(_score_chunk, chunks)
+        else:
+            # Forked workers share the loaded model; imap keeps input order while this
+            # process reads and writes in parallel with the scoring.
+            pool = stack.enter_context(mp.get_context("fork").Pool(workers))
+            scored = pool.imap(_score_chunk, chunks)
+        for lines in scored:
+            dst.write(lines)
         dst.flush()
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    _flush(model, batch, dst)
+        if chunks.error is not None:
+            print(f"error: {chunks.error}", file=sys.stderr)
+            return 2
     return 0
 
 
@@ -176,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--input", help="input JSONL (default stdin)")
     s.add_argument("--output", help="output JSONL (default stdout)")
     s.add_argument("--model", help="model artefact (default: shipped model)")
-    s.add_argument("--workers", type=int, default=1, help="worker processes (one per core)")
+    s.add_argument("--workers", type=int, default=0,
+                   help="worker processes (default: one per core)")
     s.set_defaults(func=cmd_score)
     m = sub.add_parser("model", help="train or evaluate a model")
     msub = m.add_subparsers(dest="model_command", required=True)

@@ -179,21 +179,33 @@ def train(
         rows = read_tsd(root / "tsd_train.csv")
         fit_rows = [r for r in rows if bucket(r[0], "span") >= 0.2]
         tune_rows = [r for r in rows if bucket(r[0], "span") < 0.2]
-        if (root / "tsd_trial.csv").exists():
-            tune_rows += read_tsd(root / "tsd_trial.csv")
-        head = fit_span_head(model, fit_rows, seed)
-        arrays.update(head.to_arrays())
-        model.span_head = head
+        tune_rows += read_tsd_if_present(root / "tsd_trial.csv")
         # A gate at the toxicity operating threshold was tried and cost a lot of span F1
         # (many annotated posts score below it), so word spans are shown for any score.
         meta["span_gate"] = model.span_gate = 0.0
-        meta["span_threshold"], meta["span_relative"], meta["span_tuning_f1"] = tune_spans(model, tune_rows)
+        best: tuple[float, float, float, float] | None = None  # (F1, C, threshold, relative)
+        for strength in SPAN_C:  # most regularised first: a tie keeps the simpler head
+            model.span_head = fit_span_head(model, fit_rows, seed, strength)
+            threshold, relative, f1 = tune_spans(model, tune_rows)
+            if best is None or f1 > best[0]:
+                best = (f1, strength, threshold, relative)
+        assert best is not None
+        meta["span_tuning_f1"], meta["span_c"], meta["span_threshold"], meta["span_relative"] = best
         model.span_threshold, model.span_relative = meta["span_threshold"], meta["span_relative"]
+        # The chosen head is refitted on every annotated post: the cutoffs carry over.
+        head = fit_span_head(model, rows + read_tsd_if_present(root / "tsd_trial.csv"), seed, best[1])
+        arrays.update(head.to_arrays())
+        model.span_head = head
     artefact.save(out, arrays, meta)
     return meta
 
 
-def fit_span_head(model: Model, rows: Sequence[tuple[str, list[int]]], seed: int) -> SpanHead:
+def read_tsd_if_present(path: Path) -> list[tuple[str, list[int]]]:
+    return read_tsd(path) if path.exists() else []
+
+
+def fit_span_head(model: Model, rows: Sequence[tuple[str, list[int]]], seed: int,
+                  strength: float) -> SpanHead:
     """Token classifier for toxic spans (SemEval-2021 Task 5 training file)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -226,7 +238,7 @@ def fit_span_head(model: Model, rows: Sequence[tuple[str, list[int]]], seed: int
         indptr.append(len(indices))
     Xs = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(sparse_rows), len(vocab)))
     X = sparse.hstack([Xs, sparse.csr_matrix(np.vstack(dense_rows))]).tocsr()
-    clf = LogisticRegression(C=0.5, solver="liblinear", random_state=seed, max_iter=300)
+    clf = LogisticRegression(C=strength, solver="liblinear", random_state=seed, max_iter=300)
     clf.fit(X, np.array(labels))
     coef = clf.coef_[0]
     return SpanHead(vocab, coef[: len(vocab)], coef[len(vocab) :], float(clf.intercept_[0]))
@@ -315,7 +327,9 @@ def _f1(pred: set[int], gold: set[int]) -> float:
     return 2 * p * r / (p + r)
 
 
-SPAN_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+# Inverse regularisation strengths (C) tried for the span head, most regularised first.
+SPAN_C = (0.03, 0.06, 0.12, 0.25, 0.5, 1.0)
+SPAN_THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
 SPAN_RELATIVES = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 

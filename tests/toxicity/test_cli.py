@@ -14,14 +14,14 @@ from agora.toxicity.cli import main
 from agora.toxicity.model import LABELS
 
 
-def _run(tmp_path: Path, lines: list[str]) -> tuple[int, list[dict], str]:
+def _run(tmp_path: Path, lines: list[str], *options: str) -> tuple[int, list[dict], str]:
     src = tmp_path / "in.jsonl"
     dst = tmp_path / "out.jsonl"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     err = io.StringIO()
     old, sys.stderr = sys.stderr, err
     try:
-        code = main(["score", "--input", str(src), "--output", str(dst)])
+        code = main(["score", "--input", str(src), "--output", str(dst), *options])
     finally:
         sys.stderr = old
     out = [json.loads(x) for x in dst.read_text(encoding="utf-8").splitlines()]
@@ -86,3 +86,10 @@ def test_workers_keep_input_order(tmp_path: Path) -> None:
     assert main(["score", "--input", str(src), "--output", str(dst), "--workers", "2"]) == 0
     out = [json.loads(x) for x in dst.read_text().splitlines()]
     assert [o["id"] for o in out] == list(range(300))
+
+
+def test_workers_stop_at_a_malformed_line_after_writing_the_lines_before(tmp_path: Path) -> None:
+    good = [json.dumps({"id": i, "text": f"text {i}"}) for i in range(199)]
+    code, out, err = _run(tmp_path, [*good, "{broken", *good[:5]], "--workers", "2")
+    assert code == 2 and "line 200" in err
+    assert [o["id"] for o in out] == list(range(199))
