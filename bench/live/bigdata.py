@@ -164,7 +164,7 @@ def measure(args: argparse.Namespace) -> None:
     from agora.comments import services, threads
     from agora.comments.models import Article, Comment, Site
 
-    rng = random.Random(7)
+    rng = random.Random(args.seed)
     site = Site.objects.get(slug="bench")
     ids = [rng.randint(1, args.articles) for _ in range(args.runs)]
     pages = iter(ids)
@@ -232,6 +232,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=10_000_000)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=7, help="which random articles are measured")
     parser.add_argument("--hot", type=int, default=0,
                         help="comments on article 1 (default: 1 %% of --comments)")
     parser.add_argument("--postgres", default=os.environ.get(
