@@ -164,6 +164,7 @@ def _meta_summary(model: Model) -> dict[str, Any]:
         "train_size",
         "heldout_size",
         "sources",
+        "span_c",
         "span_threshold",
         "span_relative",
         "span_tuning_f1",
