@@ -273,7 +273,8 @@ def _enforce_rate_limits(context: Context) -> None:
 # ---- 6 toxicity model ----------------------------------------------------------------------------
 
 def model(context: Context) -> list[Finding]:
-    outcome = toxicity.score(context.submission.body, site=context.submission.site)
+    sub = context.submission
+    outcome = toxicity.score(sub.body, site=sub.site, spans=False)
     if outcome is None:
         return [Finding(Reason("model", "model_unavailable",
                                "The toxicity model is unavailable; nothing was held for toxicity."))]
@@ -295,10 +296,13 @@ def model(context: Context) -> list[Finding]:
             strongest = strongest if strongest == REJECTED else PENDING
             labels.append(label)
     if labels:
+        # Only a flagged comment needs the words behind its scores, for the moderator.
+        rescored = toxicity.score(sub.body, site=sub.site)
+        spans = rescored.spans if rescored else outcome.spans
         listed = ", ".join(f"{label.replace('_', ' ')} {outcome.scores[label]:.2f}" for label in labels)
         findings.append(Finding(
             Reason("model", "toxicity", f"The model scores this comment high for {listed}.",
-                   outcome.spans, {label: outcome.scores[label] for label in labels}),
+                   spans, {label: outcome.scores[label] for label in labels}),
             strongest, nudgeable=strongest == PENDING))
     return findings
 

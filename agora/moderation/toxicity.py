@@ -78,12 +78,13 @@ def _model_for(site: Any) -> Any:
     return _model()
 
 
-def score(body: str, site: Any = None) -> Outcome | None:
-    """Scores with the site's active trained model when there is one, else the shipped model."""
+def score(body: str, site: Any = None, spans: bool = True) -> Outcome | None:
+    """Scores with the site's active trained model when there is one, else the shipped model.
+    Without `spans`, only rule matches are highlighted (cheaper: most comments need none)."""
     model = _model_for(site)
     if model is None:
         return None
-    [result] = model.score([body])
+    [result] = model.score([body], spans=spans)
     spans = tuple(dict.fromkeys((span.start, span.end, body[span.start:span.end]) for span in result.spans))
     scores = {label: round(float(value), 4) for label, value in result.scores.items()}
     unsupported = bool(getattr(result, "unsupported", False))

@@ -70,6 +70,14 @@ def test_spans_point_at_original_text_with_astral_chars(model: Model) -> None:
     assert any("ｉｄｉｏｔ" in p for p in pieces), pieces
 
 
+def test_scores_without_word_spans_are_the_same_scores(model: Model) -> None:
+    text = "You stupid idiot, people like you should be shot"
+    full, quick = model.score_one(text), model.score_one(text, spans=False)
+    assert quick.scores == full.scores
+    assert {(s.start, s.end) for s in quick.spans} < {(s.start, s.end) for s in full.spans}
+    assert all(text[s.start:s.end] != "idiot" for s in quick.spans)  # rule matches only
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [
