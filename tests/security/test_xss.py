@@ -114,7 +114,11 @@ def corpus(live_server):
 
 
 @pytest.fixture
-def browser_context(chromium_path, live_server):
+def browser_context(chromium_path, live_server, settings):
+    # Django's test server is WSGI: it collects a streamed (async) response whole before
+    # sending it, so the widget's live stream would hold a server thread, and the test run's
+    # exit, for the whole 5-minute stream limit.
+    settings.LIVE_MAX_STREAM_SECONDS = 1
     with chromium(chromium_path) as browser:
         context = browser.new_context(bypass_csp=True)
         findings: dict[str, list] = {"ran": [], "dialogs": [], "errors": []}
