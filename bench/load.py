@@ -71,11 +71,9 @@ def free_port() -> int:
 def seed(env: dict[str, str]) -> None:
     """Create the bench site and threads through the real services (so through moderation)."""
     code = f"""
-import django, random
-django.setup()
+import random
 from agora.comments import services
 from agora.comments.models import Site
-from agora.moderation import pipeline
 site, _ = Site.objects.get_or_create(slug="bench", defaults={{"name": "Bench"}})
 random.seed(7)
 def thread(url, size):
@@ -94,21 +92,25 @@ thread({SMALL_URL!r}, 50)
 for url in {COUNT_URLS!r}:
     thread(url, 3)
 """
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
+    run_django(env, code)
+
+
+def run_django(env: dict[str, str], code: str) -> str:
+    """Run Python code with Django set up on the benchmark's database, in a process of its
+    own; returns what it printed (errors go to this terminal)."""
+    return subprocess.run([sys.executable, "-c", "import django\ndjango.setup()\n" + code], env=env,
+                          check=True, cwd=ROOT, stdout=subprocess.PIPE, text=True).stdout.strip()
 
 
 def statuses(env: dict[str, str], url: str) -> str:
     """How the comments of a thread were routed (a held post is a different, slower path)."""
     code = f"""
-import django
-django.setup()
 from django.db.models import Count
 from agora.comments.models import Comment
 rows = Comment.objects.filter(article__url={url!r}).values_list("status").annotate(n=Count("id"))
 print(", ".join(f"{{n}} {{status}}" for status, n in sorted(rows)))
 """
-    return subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT,
-                          capture_output=True, text=True).stdout.strip()
+    return run_django(env, code)
 
 
 def rss_of_tree(pid: int) -> int:

@@ -7,6 +7,7 @@ import json
 import os
 import random
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +58,14 @@ def comments(count: int = 500) -> list[str]:
             # Numbered, as readers often do, so that no two ordinary comments are repeats.
             texts.append(f"Point {i}: " + " ".join(rng.choice(_SENTENCES) for _ in range(rng.randint(1, 8))))
     return texts
+
+
+def timed(samples: list[float], call, *args, **kwargs):
+    """Call, append the call's milliseconds to `samples`, return its result."""
+    started = time.perf_counter()
+    result = call(*args, **kwargs)
+    samples.append((time.perf_counter() - started) * 1000)
+    return result
 
 
 def percentiles(samples_ms: list[float]) -> tuple[float, float, float]:

@@ -22,13 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 
 
-def timed(samples: list[float], call, *args, **kwargs):
-    started = time.perf_counter()
-    result = call(*args, **kwargs)
-    samples.append((time.perf_counter() - started) * 1000)
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--comments", type=int, default=500)
@@ -62,8 +55,8 @@ def main() -> None:
     for i, text in enumerate(texts):
         submission = Submission(site=site, article=article, body=text, author_name=f"Reader {i % 60}",
                                 reader_id=f"bench-{i % 60}", ip=f"198.51.{i % 200}.{i % 250}")
-        timed(moderate_ms, moderate, submission)
-        result = timed(post_ms, services.post_comment, site=site, url=article.url, body=text,
+        corpus.timed(moderate_ms, moderate, submission)
+        result = corpus.timed(post_ms, services.post_comment, site=site, url=article.url, body=text,
                        author_name=f"Reader {i % 60}", ignore_nudge=True,
                        actor=services.Actor(reader_id=f"bench-{i % 60}", ip=f"198.51.{i % 200}.{i % 250}"))
         statuses[result.comment.status] = statuses.get(result.comment.status, 0) + 1
@@ -73,7 +66,7 @@ def main() -> None:
     model_ms: list[float] = []
     if toxicity.available():
         for text in texts[:200]:
-            timed(model_ms, toxicity.score, text)
+            corpus.timed(model_ms, toxicity.score, text)
 
     entries = wordlists.matcher_for(site).size
     print(f"database: {os.environ.get('AGORA_DATABASE_URL', 'sqlite (temporary)').split('@')[-1]}, "

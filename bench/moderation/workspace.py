@@ -83,13 +83,6 @@ def percentiles(samples: list[float]) -> str:
             f"   (n={len(ordered)})")
 
 
-def timed(samples: list[float], call, *args, **kwargs):
-    started = time.perf_counter()
-    result = call(*args, **kwargs)
-    samples.append((time.perf_counter() - started) * 1000)
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pending", type=int, default=2000)
@@ -112,7 +105,7 @@ def main() -> None:
     client.get(queue_url)  # warm the template cache, as in a running server
     queue_ms: list[float] = []
     for _ in range(args.runs):
-        response = timed(queue_ms, client.get, queue_url)
+        response = corpus.timed(queue_ms, client.get, queue_url)
         assert response.status_code == 200 and response.content.count(b'<article class="card"') == 100
     with CaptureQueriesContext(connection) as queries:
         client.get(queue_url)
@@ -123,25 +116,25 @@ def main() -> None:
     steps = [(i, "approve") for i in pending_ids[:100]] + [(i, "reject") for i in pending_ids[100:200]]
     steps += [(i, "undo") for i in pending_ids[100:200]]
     for comment_id, action in steps:
-        response = timed(action_ms, client.post, f"/moderate/comments/{comment_id}/{action}")
+        response = corpus.timed(action_ms, client.post, f"/moderate/comments/{comment_id}/{action}")
         assert response.status_code == 200, response.content
     print(f"single action (a / r / u)  {percentiles(action_ms)}   target p99 ≤ 50 ms")
 
     bulk_ms: list[float] = []
     for start in range(300, 300 + 100 * 3, 100):
         ids = pending_ids[start:start + 100]
-        response = timed(bulk_ms, client.post, "/moderate/bulk", {"action": "approve", "ids": ids})
+        response = corpus.timed(bulk_ms, client.post, "/moderate/bulk", {"action": "approve", "ids": ids})
         assert response.json()["changed"] == len(ids)
     print(f"bulk approve of 100        {percentiles(bulk_ms)}")
 
     author_ms: list[float] = []
     for n in range(min(args.runs, 20)):
-        timed(author_ms, client.get, f"/moderate/authors/reader/r{n}")
+        corpus.timed(author_ms, client.get, f"/moderate/authors/reader/r{n}")
     print(f"author panel               {percentiles(author_ms)}")
 
     dashboard_ms: list[float] = []
     for _ in range(min(args.runs, 10)):
-        response = timed(dashboard_ms, client.get, f"/moderate/dashboard?site={site.slug}")
+        response = corpus.timed(dashboard_ms, client.get, f"/moderate/dashboard?site={site.slug}")
         assert response.content.count(b"<svg") == 11
     print(f"dashboard (11 SVG charts)  {percentiles(dashboard_ms)}")
 
