@@ -59,6 +59,22 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Jobs a test queued run on this process's background threads: let them finish before the
+    test's database is flushed, or they would deadlock with the flush or write into the next test."""
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    from agora.live import tasks
+
+    tasks.drain_local_jobs(timeout_seconds=3)
+    # Async code outside a request (streams under asyncio.run) reaches the ORM on asgiref's one
+    # shared thread, whose connection would otherwise keep the test database from being dropped.
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+    return (yield)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache

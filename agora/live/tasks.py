@@ -9,6 +9,7 @@ request's transaction committed and outside the request.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections.abc import Callable
@@ -18,6 +19,8 @@ import dramatiq
 from django.db import close_old_connections, connections
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
+from dramatiq.common import dq_name
+from dramatiq.errors import QueueJoinTimeout
 from dramatiq.middleware import Middleware
 
 from agora.live import conf, metrics, redis_state
@@ -65,6 +68,7 @@ dramatiq.set_broker(broker)
 IN_PROCESS = isinstance(broker, StubBroker)
 _local_worker: dramatiq.Worker | None = None
 _local_lock = threading.Lock()
+_fallback_threads: set[threading.Thread] = set()
 
 
 def _ensure_local_worker() -> None:
@@ -73,6 +77,39 @@ def _ensure_local_worker() -> None:
         if _local_worker is None:
             _local_worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=200)
             _local_worker.start()
+
+
+def drain_local_jobs(timeout_seconds: float = 5.0) -> bool:
+    """Wait for the jobs running in this process to finish. Jobs still waiting after the
+    timeout (retries with a back-off) are dropped and the local worker stops; the next job
+    starts a new one. Returns whether everything finished.
+
+    A process that exits calls this, so a command's last e-mails and webhooks still go out;
+    the test suite calls it between tests, so no job touches the next test's database."""
+    global _local_worker
+    for thread in list(_fallback_threads):
+        thread.join(timeout_seconds)
+    worker = _local_worker
+    if worker is None:
+        return True
+    try:
+        # Not under the lock: a running job may queue another (a webhook's retry).
+        broker.join(QUEUE, timeout=int(timeout_seconds * 1000), fail_fast=False)
+        worker.join()
+        return True
+    except QueueJoinTimeout:
+        logger.warning("in-process jobs still waiting after %.0f s were dropped", timeout_seconds)
+    with _local_lock:
+        worker.stop(timeout=int(timeout_seconds * 1000))
+        _local_worker = None
+        # Messages the stopped worker held count as unfinished forever: start the queues anew.
+        for name in (QUEUE, dq_name(QUEUE)):
+            broker.queues[name] = type(broker.queues[name])()
+    return False
+
+
+if IN_PROCESS:
+    atexit.register(drain_local_jobs)
 
 
 def enqueue(actor: dramatiq.Actor, *args: Any, delay_seconds: float | None = None) -> None:
@@ -86,7 +123,9 @@ def enqueue(actor: dramatiq.Actor, *args: Any, delay_seconds: float | None = Non
     except redis_state.ERRORS as error:
         logger.warning("task queue unreachable (%s): running %s in this process", error,
                        actor.actor_name)
-        threading.Thread(target=_run_here, args=(actor.fn, args), daemon=True).start()
+        thread = threading.Thread(target=_run_here, args=(actor.fn, args), daemon=True)
+        _fallback_threads.add(thread)
+        thread.start()
 
 
 def _run_here(function: Callable, args: tuple) -> None:
@@ -96,6 +135,7 @@ def _run_here(function: Callable, args: tuple) -> None:
         logger.exception("background job %s failed", function.__name__)
     finally:
         connections.close_all()
+        _fallback_threads.discard(threading.current_thread())
 
 
 def queue_depths() -> dict[str, int]:
