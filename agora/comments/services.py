@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -75,9 +76,15 @@ def site_cache_key(slug: str) -> str:
     return f"site:{slug}"
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+
+
 def get_site(slug: str) -> Site:
     """The site, cached briefly: every API call names one, and sites change rarely (a save
     clears this process's entry at once; other processes follow within SITE_CACHE_SECONDS)."""
+    if not _SLUG.fullmatch(slug):
+        # Not a slug any site can have: no cache key or query built from arbitrary text.
+        raise NotFound("No such site.", code="site_not_found", field="site")
     key = site_cache_key(slug)
     site = cache.get(key)
     if site is None:
