@@ -18,6 +18,9 @@ from django.http import HttpRequest, HttpResponse
 from agora.comments.cors import allowed_origins
 
 PRIVATE_PREFIXES = ("/admin/", "/moderate/", "/accounts/")
+# API answers are data, never documents: one fixed policy that allows nothing, instead of the
+# pages' policy built anew for every response (an eighth of a cached thread read's time).
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 # Only well-formed origins reach the header (a stray ';' would start a new directive).
 _NUL_IN_QUERY = re.compile(r"%00|\x00")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
@@ -29,9 +32,13 @@ class FrameAncestorsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith(PRIVATE_PREFIXES):
+        is_html = "text/html" in response.get("Content-Type", "")
+        if request.path.startswith("/api/") and not is_html:
+            response["Content-Security-Policy"] = API_POLICY
+            response._csp_exempt = response._csp_exempt_ro = True
+        elif request.path.startswith(PRIVATE_PREFIXES):
             response._csp_replace = {"frame-ancestors": ["'none'"]}
-        elif "text/html" in response.get("Content-Type", ""):
+        elif is_html:
             origins = sorted(o for o in allowed_origins() if _ORIGIN.match(o))
             response._csp_replace = {"frame-ancestors": ["'self'", *origins]}
             if origins:

@@ -94,6 +94,15 @@ def test_own_pages_send_a_strict_policy(client, site):
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
+def test_api_answers_carry_a_policy_that_allows_nothing(client, site, article_url):
+    data = client.get(f"/api/v1/threads?site=chronicle&url={article_url}")
+    assert data["Content-Type"] == "application/json"
+    assert data["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    # The browsable API docs are a page: they keep the pages' policy.
+    docs = client.get("/api/v1/docs")["Content-Security-Policy"]
+    assert "default-src 'self'" in docs
+
+
 @pytest.mark.parametrize("path", ["/admin/login/", "/accounts/login/"])
 def test_private_pages_cannot_be_framed(client, path):
     response = client.get(path)
