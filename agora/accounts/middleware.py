@@ -18,8 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from agora.comments.cors import allowed_origins
 
 PRIVATE_PREFIXES = ("/admin/", "/moderate/", "/accounts/")
-# API answers are data, never documents: one fixed policy that allows nothing, instead of the
-# pages' policy built anew for every response (an eighth of a cached thread read's time).
+# API answers are data, never documents: should a browser ever render one, it may load and
+# run nothing, and no page may frame it.
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 # Only well-formed origins reach the header (a stray ';' would start a new directive).
 _NUL_IN_QUERY = re.compile(r"%00|\x00")
