@@ -5,7 +5,9 @@ on loopback. Prints req/s, p50 and p99 per scenario and the server's RSS.
 
 Needs `wrk` (Debian package `wrk`). Scenarios (concurrency 16 for reads, 8 for posting):
 first page of a 1,000-comment thread, the whole 1,000-comment thread, a 50-comment thread,
-counts for 10 URLs, posting.
+counts for 10 URLs, posting. The same server's `/healthz` (the full middleware stack, no
+database) runs first as a baseline: each scenario's cost is also printed as a multiple of it,
+a figure that moves far less than req/s between machines and runs.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ BIG_URL = "https://bench.example/big"
 SMALL_URL = "https://bench.example/small"
 COUNT_URLS = [f"https://bench.example/story-{i}" for i in range(10)]
 
+BASELINE = "baseline: /healthz"
 TARGETS = {
+    BASELINE: "",
     "first page, 1,000-comment thread": "≥ 1,000 req/s, p99 ≤ 50 ms",
     "whole 1,000-comment thread": "≥ 100 req/s",
     "50-comment thread": "≥ 1,500 req/s",
@@ -197,6 +201,7 @@ def main() -> int:
         wait_for(f"{thread}{SMALL_URL}")
         counts_body = json.dumps({"site": "bench", "urls": COUNT_URLS})
         scenarios = [
+            (BASELINE, f"{base}/healthz", 16, None),
             ("first page, 1,000-comment thread", f"{thread}{BIG_URL}", 16, None),
             ("whole 1,000-comment thread", f"{thread}{BIG_URL}&full=true", 16, None),
             ("50-comment thread", f"{thread}{SMALL_URL}&replies=100&page_size=100", 16, None),
@@ -205,14 +210,18 @@ def main() -> int:
         ]
         print(f"agora serve --workers {args.workers}, {os.cpu_count()} cores, "
               f"wrk {args.duration}s per scenario")
-        print(f"{'scenario':36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  target")
+        print(f"{'scenario':36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} "
+              f"{'cost':>7}  target")
+        baseline_rps = None
         for name, url, connections, script in scenarios:
-            if args.only not in name:
+            if args.only not in name and name != BASELINE:
                 continue
             run_wrk(url, connections, 2, script)  # warm-up: caches built, model loaded
             result = run_wrk(url, connections, args.duration, script)
+            baseline_rps = baseline_rps or result["rps"]
+            cost = f"{baseline_rps / result['rps']:6.1f}x"
             print(f"{name:36} {result['rps']:9.0f} {result['p50']:8.1f} {result['p99']:8.1f} "
-                  f"{result['errors']:8d}  {TARGETS[name]}")
+                  f"{result['errors']:8d} {cost:>7}  {TARGETS[name]}")
         print(f"server RSS (all processes): {rss_of_tree(server.pid) / 2**20:.0f} MB")
         print(f"comments of the 50-comment thread afterwards: {statuses(env, SMALL_URL)}")
     finally:
