@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -211,7 +211,7 @@ def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: 
         prefix = f"{parent.path}." if parent else ""
         comment.path = prefix + Comment.path_segment(comment.pk)
         comment.root_id = parent.root_id if parent else comment.pk
-        comment.save(update_fields=["path", "root"])
+        _write(Comment, _PLACE_COMMENT, [comment.path, comment.root_id, comment.pk])
         pipeline.record(comment, verdict)
         visible = comment.status == Comment.Status.APPROVED
         if visible:
@@ -237,21 +237,33 @@ def _parent_for_reply(site: Site, article: Article, parent_id: int | None) -> Co
     return parent
 
 
+# Posting runs these UPDATEs for every comment. They are written out, like find_article's
+# SELECT, because the ORM's compilation of the same statements costs more than running them
+# (about a sixth of a post's instructions, by callgrind).
+_TOUCH_ARTICLE = (
+    f"UPDATE {Article._meta.db_table} SET version = version + 1, last_comment_at = %s, "
+    "comment_count = comment_count + %s, top_level_count = top_level_count + %s WHERE id = %s"
+)
+_PLACE_COMMENT = f"UPDATE {Comment._meta.db_table} SET path = %s, root_id = %s WHERE id = %s"
+_COUNT_REPLY = f"UPDATE {Comment._meta.db_table} SET reply_count = reply_count + %s WHERE id = %s"
+
+
+def _write(model: type, sql: str, params: list) -> None:
+    with connections[router.db_for_write(model)].cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _touch(article_id: int, visible_delta: int = 0, *, top_level: bool = False) -> None:
     """Bump the article's version (which invalidates cached pages), in the same UPDATE as
     the change to its counts of visible comments."""
-    changes: dict = {"version": F("version") + 1, "last_comment_at": timezone.now()}
-    if visible_delta:
-        changes["comment_count"] = F("comment_count") + visible_delta
-        if top_level:
-            changes["top_level_count"] = F("top_level_count") + visible_delta
-    Article.objects.filter(pk=article_id).update(**changes)
+    now = connections[router.db_for_write(Article)].ops.adapt_datetimefield_value(timezone.now())
+    _write(Article, _TOUCH_ARTICLE, [now, visible_delta, visible_delta if top_level else 0, article_id])
 
 
 def _count_reply(comment: Comment, delta: int) -> None:
     """Keep the parent's count of visible replies in step with the comment's visibility."""
     if comment.parent_id:
-        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + delta)
+        _write(Comment, _COUNT_REPLY, [delta, comment.parent_id])
 
 
 def set_status(comment: Comment, status: str) -> None:
