@@ -34,10 +34,11 @@ ifneq ($(strip $(AGORA_TEST_DATABASE_URL)),)
 	AGORA_DATABASE_URL=$(AGORA_TEST_DATABASE_URL) $(BIN)/pytest -m "not browser" --ignore=tests/toxicity
 endif
 
-# Figures, not pass/fail: see the README's Benchmarks section. load.py needs wrk (apt-get install wrk).
+# Figures, not pass/fail: see the README's Benchmarks section. load.py needs wrk, instructions.py valgrind (apt-get install wrk valgrind).
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/widget_size.py
 	$(BIN)/python bench/load.py --workers 2
+	$(BIN)/python bench/instructions.py
 	$(BIN)/python bench/moderation/wordlist.py
 	$(BIN)/python bench/moderation/pipeline.py
 	$(BIN)/python bench/moderation/workspace.py

@@ -239,7 +239,7 @@ def _parent_for_reply(site: Site, article: Article, parent_id: int | None) -> Co
 
 # Posting runs these UPDATEs for every comment. They are written out, like find_article's
 # SELECT, because the ORM's compilation of the same statements costs more than running them
-# (about a sixth of a post's instructions, by callgrind).
+# (a fifth of a post's instructions: bench/instructions.py).
 _TOUCH_ARTICLE = (
     f"UPDATE {Article._meta.db_table} SET version = version + 1, last_comment_at = %s, "
     "comment_count = comment_count + %s, top_level_count = top_level_count + %s WHERE id = %s"
