@@ -7,7 +7,7 @@ Needs `wrk` (Debian package `wrk`). Scenarios (concurrency 16 for reads, 8 for p
 first page of a 1,000-comment thread, the whole 1,000-comment thread, a 50-comment thread,
 counts for 10 URLs, posting. The same server's `/healthz` (the full middleware stack, no
 database) runs first as a baseline: each scenario's cost is also printed as a multiple of it,
-a figure that moves far less than req/s between machines and runs.
+a figure that moves less than req/s between machines and runs.
 """
 
 from __future__ import annotations
