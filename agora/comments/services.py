@@ -249,15 +249,18 @@ _COUNT_REPLY = f"UPDATE {Comment._meta.db_table} SET reply_count = reply_count +
 
 
 def _write(model: type, sql: str, params: list) -> None:
-    with connections[router.db_for_write(model)].cursor() as cursor:
-        cursor.execute(sql, params)
+    """Run one statement on the model's write database, datetimes stored as the ORM stores them."""
+    connection = connections[router.db_for_write(model)]
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(p) if isinstance(p, datetime) else p for p in params])
 
 
 def _touch(article_id: int, visible_delta: int = 0, *, top_level: bool = False) -> None:
     """Bump the article's version (which invalidates cached pages), in the same UPDATE as
     the change to its counts of visible comments."""
-    now = connections[router.db_for_write(Article)].ops.adapt_datetimefield_value(timezone.now())
-    _write(Article, _TOUCH_ARTICLE, [now, visible_delta, visible_delta if top_level else 0, article_id])
+    top_level_delta = visible_delta if top_level else 0
+    _write(Article, _TOUCH_ARTICLE, [timezone.now(), visible_delta, top_level_delta, article_id])
 
 
 def _count_reply(comment: Comment, delta: int) -> None:
