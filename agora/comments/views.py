@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
-from agora.comments import services
+from agora.comments import services, widget_build
 from agora.comments.models import Comment
 from agora.errors import NotFound
-
-_STATIC = Path(__file__).parent / "static" / "agora"
-
-
-@cache
-def _embed_script() -> bytes:
-    return (_STATIC / "embed.js").read_bytes()
 
 
 @require_GET
 def embed_js(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(_embed_script(), content_type="text/javascript; charset=utf-8")
+    response = HttpResponse(widget_build.served_bytes(), content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"
     return response
