@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from agora.docs_policy import docs_policy
 from agora.errors import AgoraError
 
 
@@ -29,6 +30,7 @@ api = NinjaAPI(
     urls_namespace="api",
     parser=StrictJSONParser(),
     docs_url="/docs",
+    docs_decorator=docs_policy,
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import django
@@ -50,6 +51,8 @@ class PooledThreadsASGIHandler(ASGIHandler):
             self._busy[slot] -= 1
 
 
+# WhiteNoise streams static files from a synchronous iterator, which Django runs on a thread.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 django.setup(set_prefix=False)
 application = PooledThreadsASGIHandler(request_threads())
 # Everything loaded so far lives as long as the process: keep it out of the garbage

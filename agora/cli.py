@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         return serve(argv[1:])
     if argv and argv[0] == "demo":
         return demo(argv[1:])
+    if argv[:1] == ["check"] and any(a.startswith("--site") for a in argv):
+        # `agora check` alone stays Django's system check.
+        argv = ["check_embed", *argv[1:]]
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["agora", *argv])
@@ -52,9 +55,20 @@ def _serve_parser(prog: str) -> argparse.ArgumentParser:
     return parser
 
 
+def collect_static() -> None:
+    """Admin CSS, API docs and favicon, ready for WhiteNoise before the server answers."""
+    import django
+
+    django.setup()
+    from agora.staticfiles import collect_if_changed
+
+    collect_if_changed()
+
+
 def serve(argv: list[str]) -> int:
     """Production-style ASGI server (uvicorn) with N worker processes."""
     args = _serve_parser("agora serve").parse_args(argv)
+    collect_static()
     import uvicorn
 
     uvicorn.run(

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for its templates and static files: the API docs use the bundled Swagger UI.
+    "ninja",
     "agora.accounts",
     "agora.comments",
     "agora.moderation",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "agora.live.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (admin CSS, API docs, favicon) straight from the ASGI app, before sessions.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "agora.comments.cors.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,7 +149,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Collected by `agora serve` / `agora demo` at start when the sources changed
+# (agora/staticfiles.py); WhiteNoise serves them compressed, under hashed names cached for a year.
 STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Before the first collection (tests, `agora shell`), pages link the unhashed names instead of failing.
+WHITENOISE_MANIFEST_STRICT = False
 
 # Requests per minute and API key on the Perspective-compatible endpoint.
 PERSPECTIVE_REQUESTS_PER_MINUTE = config.get_int("perspective_requests_per_minute", 600)

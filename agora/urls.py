@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("embed.js", comment_views.embed_js, name="embed-js"),
+    path("favicon.ico", comment_views.favicon, name="favicon"),
     path("c/<int:comment_id>", comment_views.permalink, name="permalink"),
     path("", demo_views.front_page, name="demo-front"),
     path("news/<slug:slug>", demo_views.article_page, name="demo-article"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agora.comments import widget_build  # noqa: E402
+from agora.comments import widget_build
 
 BUDGET_BYTES = 15 * 1024
 

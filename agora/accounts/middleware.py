@@ -37,10 +37,11 @@ class FrameAncestorsMiddleware:
             response["Content-Security-Policy"] = API_POLICY
             response._csp_exempt = response._csp_exempt_ro = True
         elif request.path.startswith(PRIVATE_PREFIXES):
-            response._csp_replace = {"frame-ancestors": ["'none'"]}
+            response._csp_replace = {**getattr(response, "_csp_replace", {}), "frame-ancestors": ["'none'"]}
         elif is_html:
             origins = sorted(o for o in allowed_origins() if _ORIGIN.match(o))
-            response._csp_replace = {"frame-ancestors": ["'self'", *origins]}
+            response._csp_replace = {**getattr(response, "_csp_replace", {}),
+                                     "frame-ancestors": ["'self'", *origins]}
             if origins:
                 # X-Frame-Options cannot list origins; browsers that know CSP use frame-ancestors.
                 response.xframe_options_exempt = True

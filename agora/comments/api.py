@@ -126,7 +126,7 @@ class CommentEditIn(Schema):
 
 
 class VoteIn(Schema):
-    value: Literal[1, -1]
+    value: Literal[1, 0, -1] = Field(..., description="1 up, -1 down, 0 takes the vote back.")
 
 
 class CountsIn(Schema):

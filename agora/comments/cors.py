@@ -34,6 +34,13 @@ def forget_allowed_origins() -> None:
     cache.delete(_CACHE_KEY)
 
 
+def _is_origin_refusal(response: HttpResponse) -> bool:
+    """The refusal of an origin is readable by that origin, so the widget can tell the site's
+    owner which origin to allow; every other answer stays unreadable to it."""
+    return (response.status_code == 403 and not response.streaming
+            and b'"code":"origin_not_allowed"' in response.content[:200])
+
+
 class CorsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -45,7 +52,7 @@ class CorsMiddleware:
             response = HttpResponse(status=204)
         else:
             response = self.get_response(request)
-        if applies and origin.rstrip("/") in allowed_origins():
+        if applies and (origin.rstrip("/") in allowed_origins() or _is_origin_refusal(response)):
             response["Access-Control-Allow-Origin"] = origin
             response["Access-Control-Allow-Headers"] = _ALLOW_HEADERS
             response["Access-Control-Allow-Methods"] = _ALLOW_METHODS

@@ -95,9 +95,20 @@ def get_site(slug: str) -> Site:
     return site
 
 
+def site_settings_url(site: Site) -> str:
+    return f"{settings.PUBLIC_URL}/admin/comments/site/{site.pk}/change/"
+
+
+def origin_refusal(site: Site, origin: str | None) -> dict[str, str]:
+    """What a site owner needs to allow `origin`: said by the API's refusal and `agora check`."""
+    return {"origin": origin or "", "site": site.slug, "admin_url": site_settings_url(site),
+            "fix": f"Add {origin} to the allowed origins of site '{site.slug}' at {site_settings_url(site)}"}
+
+
 def check_origin(site: Site, origin: str | None) -> None:
     if not site.allows_origin(origin):
-        raise Forbidden(f"Origin {origin} may not use site '{site.slug}'.", code="origin_not_allowed")
+        raise Forbidden(f"Origin {origin} may not use site '{site.slug}'.", code="origin_not_allowed",
+                        details=origin_refusal(site, origin))
 
 
 _ARTICLE_BY_URL = f"SELECT * FROM {Article._meta.db_table} WHERE site_id = %s AND url = %s"
@@ -279,6 +290,8 @@ def set_status(comment: Comment, status: str) -> None:
         Comment.objects.filter(pk=locked.pk).update(status=status)
         approved = Comment.Status.APPROVED
         delta = 0 if approved not in (before, status) else +1 if status == approved else -1
+        if locked.is_deleted:  # no longer counted since its deletion
+            delta = 0
         if delta:
             _count_reply(locked, delta)
         _touch(locked.article_id, delta, top_level=locked.depth == 0)
@@ -333,34 +346,54 @@ def delete_comment(comment: Comment, actor: Actor) -> Comment:
     """Soft delete: the text goes, the place in the thread (and its replies) stays."""
     _check_editable(comment, actor)
     with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
         Comment.objects.filter(pk=comment.pk).update(is_deleted=True, body="", body_html="")
-        _touch(comment.article_id)
+        # A deleted comment no longer counts; one without replies also leaves the thread's
+        # top-level pages (with replies it stays there as a placeholder).
+        counted = locked.status == Comment.Status.APPROVED and not locked.is_deleted
+        if counted:
+            _count_reply(locked, -1)
+        _touch(comment.article_id, -1 if counted else 0,
+               top_level=counted and locked.depth == 0 and locked.reply_count == 0)
         live_events.comment_changed(comment, "deleted")
     comment.refresh_from_db()
     return comment
 
 
 def vote(comment: Comment, value: int, actor: Actor) -> Comment:
-    if value not in (1, -1):
-        raise InvalidInput("A vote is 1 (up) or -1 (down).", field="value")
+    """The reader's vote on a comment becomes `value`: 1 up, -1 down, 0 none (taken back).
+    Voting the same way twice changes nothing; the other way switches the vote."""
+    if value not in (1, 0, -1):
+        raise InvalidInput("A vote is 1 (up), -1 (down) or 0 (take the vote back).", field="value")
     if not actor.voter_key:
         raise Forbidden("Voting needs a reader token or an account.", code="no_identity")
     if comment.status != Comment.Status.APPROVED or comment.is_deleted:
         raise Conflict("This comment cannot be voted on.", code="not_votable")
     if actor.owns(comment):
         raise Forbidden("You cannot vote on your own comment.", code="own_comment")
-    try:
-        with transaction.atomic():
+    with transaction.atomic():
+        Comment.objects.select_for_update().filter(pk=comment.pk).exists()  # one vote change at a time
+        existing = Vote.objects.filter(comment=comment, voter=actor.voter_key).first()
+        before = existing.value if existing else 0
+        if before == value:
+            return comment
+        if value == 0:
+            existing.delete()
+        elif existing:
+            Vote.objects.filter(pk=existing.pk).update(value=value)
+        else:
             Vote.objects.create(comment=comment, voter=actor.voter_key, value=value)
-            field = "upvotes" if value > 0 else "downvotes"
-            Comment.objects.filter(pk=comment.pk).update(**{field: F(field) + 1, "score": F("score") + value})
-            comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
-            comment.controversy = controversy_of(comment.upvotes, comment.downvotes)
-            comment.save(update_fields=["controversy"])
-            _touch(comment.article_id)
-            live_events.comment_changed(comment, "voted")
-    except IntegrityError:
-        raise Conflict("You have already voted on this comment.", code="already_voted") from None
+        changes = {"score": F("score") + value - before}
+        for field, sign in (("upvotes", 1), ("downvotes", -1)):
+            delta = (value == sign) - (before == sign)
+            if delta:
+                changes[field] = F(field) + delta
+        Comment.objects.filter(pk=comment.pk).update(**changes)
+        comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
+        comment.controversy = controversy_of(comment.upvotes, comment.downvotes)
+        comment.save(update_fields=["controversy"])
+        _touch(comment.article_id)
+        live_events.comment_changed(comment, "voted")
     return comment
 
 

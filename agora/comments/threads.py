@@ -127,7 +127,8 @@ def page_bytes(article_id: int, version: int, request: PageRequest) -> bytes:
 
 
 def build_page(article: Article, request: PageRequest) -> dict[str, Any]:
-    visible = Comment.objects.filter(article=article).visible()
+    # A deleted comment without visible replies has nothing left to show.
+    visible = Comment.objects.filter(article=article).visible().exclude(is_deleted=True, reply_count=0)
     if request.full:
         rows = list(_rows(visible.order_by("path")))
         return {"article": article_summary(article), "comments": [serialize(r) for r in rows],
@@ -181,7 +182,7 @@ def replies_page(parent: Comment, offset: int, limit: int) -> dict[str, Any]:
     if offset < 0 or not 1 <= limit <= MAX_PAGE_SIZE:
         raise InvalidInput(f"offset ≥ 0 and limit 1 to {MAX_PAGE_SIZE}.", field="limit")
     below = (Comment.objects.filter(root_id=parent.root_id, path__startswith=f"{parent.path}.")
-             .visible().order_by("path"))
+             .visible().exclude(is_deleted=True, reply_count=0).order_by("path"))
     rows = list(_rows(below)[offset:offset + limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

@@ -14,7 +14,7 @@ from pathlib import Path
 import rjsmin
 
 STATIC = Path(__file__).parent / "static" / "agora"
-SOURCE = STATIC / "embed.js"
+SOURCE = Path(__file__).parent / "widget" / "embed.js"
 CATALOGUE = STATIC / "i18n" / "en.json"
 # Where the source expects the catalogue: `const EN = {/*en.json*/};`
 PLACEHOLDER = "{/*en.json*/}"

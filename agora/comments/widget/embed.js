@@ -381,7 +381,7 @@ function fill(S, n) {
     }
   }
   for (const b of bar.children) b.setAttribute("aria-describedby", nameId);
-  const isNew = S.lastVisit && !mine && !c.deleted && Date.parse(c.created) > S.lastVisit;
+  const isNew = !!S.lastVisit && !mine && !c.deleted && Date.parse(c.created) > S.lastVisit;
   n.art.setAttribute("aria-labelledby", nameId);
   n.art.replaceChildren(c.deleted ? h("span", {class: "av", "aria-hidden": "true"}) : avatar(c.author),
     h("header", {},
@@ -485,7 +485,16 @@ async function load(S, offset, full) {
     (j.own_pending || []).forEach(c => place(S, c));
     S.next = j.next_offset;
     S.el.more.hidden = S.next == null;
-  } catch (e) { S.el.loadErr.textContent = e.message }
+  } catch (e) {
+    S.el.loadErr.textContent = e.message;
+    if (e.status === 0) diagnose(S);
+  }
+}
+// A browser hides why a cross-origin call failed. A plain request (no preflight) gets the
+// refusal itself, which the server makes readable, when the page's origin is not allowed.
+function diagnose(S) {
+  fetch(API + "/api/v1/threads?" + new URLSearchParams({site: SITE, url: S.url})).then(r => r.json())
+    .then(j => { if (j.code === "origin_not_allowed") refused(S, j) }).catch(() => { /* truly unreachable */ });
 }
 
 async function replies(S, id, offset) {
