@@ -154,10 +154,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "agora.staticfiles.StaticStorage"},
 }
-# Before the first collection (tests, `agora shell`), pages link the unhashed names instead of failing.
-WHITENOISE_MANIFEST_STRICT = False
 
 # Requests per minute and API key on the Perspective-compatible endpoint.
 PERSPECTIVE_REQUESTS_PER_MINUTE = config.get_int("perspective_requests_per_minute", 600)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
+from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.core.management import call_command
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 STAMP_NAME = ".agora-collected"
 
@@ -34,3 +36,16 @@ def collect_if_changed() -> bool:
     call_command("collectstatic", interactive=False, verbosity=0)
     stamp.write_text(fingerprint)
     return True
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    """WhiteNoise's storage (hashed names, gzip and brotli copies); before the first collection
+    (tests, `agora shell`) a page links the plain name instead of failing to render."""
+
+    manifest_strict = False
+
+    def url(self, name: str | None, force: bool = False) -> str:
+        try:
+            return super().url(name, force)
+        except ValueError:  # not collected yet: nothing to hash
+            return StaticFilesStorage.url(self, name)

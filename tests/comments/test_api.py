@@ -192,9 +192,18 @@ def test_closed_article_and_foreign_origin_are_refused(site, client, article_url
     stranger = Client(HTTP_ORIGIN="https://evil.example")
     response = stranger.post("/api/v1/comments", {"site": "chronicle", "url": article_url, "body": "x",
                                                   "author_name": "x"}, content_type="application/json")
-    assert (response.status_code, response.json()["code"]) == (403, "origin_not_allowed")
-    assert "Access-Control-Allow-Origin" not in response
+    refusal = response.json()
+    assert (response.status_code, refusal["code"]) == (403, "origin_not_allowed")
     assert Comment.objects.count() == 1
+    # The refusal, and only it, is readable by the refused origin: the widget tells the site's
+    # owner which origin to allow and where.
+    assert response["Access-Control-Allow-Origin"] == "https://evil.example"
+    assert (refusal["origin"], refusal["site"]) == ("https://evil.example", "chronicle")
+    site_id = Article.objects.get().site_id
+    assert refusal["admin_url"].endswith(f"/admin/comments/site/{site_id}/change/")
+    assert refusal["fix"].startswith("Add https://evil.example to the allowed origins of site 'chronicle'")
+    unknown_site = stranger.get("/api/v1/threads", {"site": "nowhere", "url": article_url})
+    assert unknown_site.status_code == 404 and "Access-Control-Allow-Origin" not in unknown_site
 
 
 def test_cors_preflight_answers_allowed_origins_only(site, client):
@@ -206,18 +215,29 @@ def test_cors_preflight_answers_allowed_origins_only(site, client):
     assert "Access-Control-Allow-Origin" not in denied
 
 
-def test_one_vote_per_reader(site, client, article_url):
+def test_a_vote_can_be_taken_back_and_switched(site, client, article_url):
     comment = post(client, article_url, "vote on me")["comment"]
     voter = reader_token(client)
     url = f"/api/v1/comments/{comment['id']}/votes"
-    first = client.post(url, {"value": 1}, content_type="application/json", HTTP_X_AGORA_READER=voter)
-    assert first.status_code == 200 and first.json()["upvotes"] == 1
-    again = client.post(url, {"value": -1}, content_type="application/json", HTTP_X_AGORA_READER=voter)
-    assert (again.status_code, again.json()["code"]) == (409, "already_voted")
+
+    def vote(value: int, token: str = voter) -> dict:
+        response = client.post(url, {"value": value}, content_type="application/json",
+                               HTTP_X_AGORA_READER=token)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        return {k: body[k] for k in ("upvotes", "downvotes", "score")}
+
+    assert vote(1) == {"upvotes": 1, "downvotes": 0, "score": 1}
+    assert vote(1) == {"upvotes": 1, "downvotes": 0, "score": 1}  # the same vote again changes nothing
+    assert vote(-1) == {"upvotes": 0, "downvotes": 1, "score": -1}  # switched
+    assert vote(1, reader_token(client)) == {"upvotes": 1, "downvotes": 1, "score": 0}
+    assert vote(0) == {"upvotes": 1, "downvotes": 0, "score": 1}  # taken back
+    assert vote(0) == {"upvotes": 1, "downvotes": 0, "score": 1}
+    assert Vote.objects.count() == 1
     anonymous = client.post(url, {"value": 1}, content_type="application/json")
     assert anonymous.status_code == 403
-    assert Vote.objects.count() == 1
-    assert Comment.objects.get(pk=comment["id"]).score == 1
+    invalid = client.post(url, {"value": 2}, content_type="application/json", HTTP_X_AGORA_READER=voter)
+    assert invalid.status_code == 422
 
 
 def test_forged_reader_token_is_not_an_identity(site, client, article_url):
@@ -260,6 +280,28 @@ def test_soft_delete_keeps_replies_visible(site, client, article_url):
     assert shown[parent["id"]]["html"] == "" and shown[parent["id"]]["author"]["name"] == "[deleted]"
     assert shown[reply["id"]]["html"] == "<p>an answer</p>"
     assert Comment.objects.get(pk=parent["id"]).body == ""
+    assert page["article"]["comment_count"] == 1  # the placeholder is not counted
+
+
+def test_deleted_comment_without_replies_leaves_the_thread_and_the_counts(site, client, article_url):
+    token = reader_token(client)
+    kept = post(client, article_url, "kept")["comment"]
+    gone = post(client, article_url, "gone", token)["comment"]
+    reply = post(client, article_url, "a reply, then gone", token, parent=kept["id"])["comment"]
+    for comment in (gone, reply):
+        assert client.delete(f"/api/v1/comments/{comment['id']}", HTTP_X_AGORA_READER=token).status_code == 200
+    page = thread(client, article_url)
+    assert [c["id"] for c in page["comments"]] == [kept["id"]]
+    assert page["article"]["comment_count"] == 1 and page["total_top_level"] == 1
+    assert page["comments"][0]["reply_count"] == 0
+    replies = client.get(f"/api/v1/comments/{kept['id']}/replies").json()
+    assert replies["comments"] == []
+    counted = client.post("/api/v1/counts", {"site": "chronicle", "urls": [article_url]},
+                          content_type="application/json").json()
+    assert counted["counts"] == {article_url: 1}
+    # Rejecting a deleted comment later does not take it off the counts a second time.
+    services.set_status(Comment.objects.get(pk=gone["id"]), Comment.Status.REJECTED)
+    assert Article.objects.get().comment_count == 1
 
 
 def test_counts_for_many_urls_in_one_request(site, client, article_url):
@@ -312,7 +354,15 @@ def test_sites_without_auto_registration_refuse_unknown_articles(site, client, a
 def test_openapi_schema_and_docs_are_served(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/threads", "/api/v1/comments", "/api/v1/counts"} <= set(schema["paths"])
-    assert client.get("/api/v1/docs").status_code == 200
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    page = docs.content.decode()
+    assert "cdn." not in page and "/static/ninja/swagger-ui-bundle" in page
+    policy = dict(part.strip().split(" ", 1) for part in docs["Content-Security-Policy"].split(";"))
+    scripts = policy["script-src"].split()
+    assert len(scripts) == 2 and all("/static/ninja/swagger-ui-" in source for source in scripts)
+    assert "'self'" not in scripts and "'unsafe-inline'" not in scripts
+    assert policy["frame-ancestors"].startswith("'self'")
 
 
 def test_staff_badge_marks_the_sites_moderators_only(site, client, article_url):
