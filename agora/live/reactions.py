@@ -63,10 +63,11 @@ def _publish_live(comment: Comment, change: str, before: str) -> None:
     article, status = comment.article, comment.status
     became_visible = status == APPROVED and (
         change == "posted" or (change == "status" and before != APPROVED))
-    left_public = change == "status" and before == APPROVED and status != APPROVED
+    left_public = (change == "status" and before == APPROVED and status != APPROVED) or (
+        change == "deleted" and status == APPROVED)  # a deleted comment is no longer counted
     if became_visible:
         events.publish(article, "comment.created", comment_json(comment))
-    elif left_public or (change == "deleted" and status == APPROVED):
+    elif left_public:
         events.publish(article, "comment.deleted", comment_json(comment))
     elif change == "edited" and status == APPROVED:
         events.publish(article, "comment.updated", comment_json(comment))

@@ -346,7 +346,7 @@ function place(S, c, atTop) {
   if (c.deleted && !c.reply_count) return null; // nothing left to show
   const n = {c, li: h("li", {id: "agora-comment-" + c.id}), art: h("article", {tabIndex: -1}),
     slot: h("div"), kids: h("ol", {class: "k"}), extra: h("div", {class: "row"}), err: errorLine(),
-    note: h("p", {class: "ok", role: "status"})};
+    note: h("p", {class: "ok"})};
   n.li.dataset.id = c.id;
   n.li.append(n.art, n.slot, n.kids, n.extra);
   S.byId.set(c.id, n);
@@ -560,8 +560,9 @@ function edit(S, n) {
 async function remove(S, n) {
   if (!confirm(t("delete_confirm"))) return;
   try {
-    const parent = n.c.parent && S.byId.get(n.c.parent);
+    const parent = n.c.parent && S.byId.get(n.c.parent), counted = n.c.status === "approved";
     update(S, await api("/comments/" + n.c.id, "DELETE"));
+    if (counted && !S.liveOpen) setCount(S, S.count - 1); // else thread.count arrives live
     delete S.own[n.c.id];
     saveOwn(S);
     say(S, t("deleted_status"));
@@ -609,7 +610,7 @@ function signedIn(S, r) {
   renderAcct(S);
   renderTop(S);
   load(S, 0);
-  say(S, t("signed_in_as", {name: S.me.name}));
+  say(S, t("signed_in_status", {name: S.me.name}));
 }
 async function logout(S) {
   try { await api("/auth/logout", "POST") } catch (e) { /* signed out locally anyway */ }
