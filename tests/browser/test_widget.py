@@ -38,7 +38,7 @@ button, textarea, input, select, ol, li, article, p, h2, header, form { all: uns
 :root { --bg: red; --fg: red; --accent: red; }
 """
 
-PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Harbour bridge vote</title>
 <link rel="canonical" href="{path}">
 <style>{css}</style></head><body><h1>Harbour bridge vote</h1>
@@ -55,7 +55,8 @@ STYLED_PARTS = [".w", "h2", "textarea", "button.pri", "ol.th", "li", "article", 
 @contextmanager
 def host_pages(agora_url: str) -> Iterator[str]:
     """Any path is an article page with hostile CSS; `?plain` gives the same page without it,
-    `?sso=TOKEN` puts a single sign-on token on the widget's container."""
+    `?sso=TOKEN` puts a single sign-on token on the widget's container, `?lang=TAG` sets the
+    page's language."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -63,7 +64,8 @@ def host_pages(agora_url: str) -> Iterator[str]:
             options = parse_qs(query, keep_blank_values=True)
             css = "" if "plain" in options else HOSTILE_CSS
             attributes = "".join(f' data-sso-token="{escape(token)}"' for token in options.get("sso", []))
-            body = PAGE.format(path=path, css=css, agora=agora_url, attributes=attributes).encode()
+            lang = escape(options.get("lang", ["en"])[0])
+            body = PAGE.format(path=path, css=css, agora=agora_url, attributes=attributes, lang=lang).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
