@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -30,8 +31,8 @@ class SiteRole(models.Model):
     """A user's role on one site. Admins (superusers) need none: they act on every site."""
 
     class Role(models.TextChoices):
-        MODERATOR = "moderator"
-        ADMIN = "admin"
+        MODERATOR = "moderator", _("Moderator")
+        ADMIN = "admin", _("Admin")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="site_roles")
     site = models.ForeignKey("comments.Site", on_delete=models.CASCADE, related_name="roles")

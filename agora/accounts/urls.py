@@ -7,4 +7,6 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="accounts-logout"),
     path("accounts/verify/<str:token>", views.verify_email, name="accounts-verify"),
     path("accounts/reset/<str:uid>/<str:token>", views.reset_password, name="accounts-reset"),
+    path("accounts/password-reset/", views.forgot_password, name="accounts-forgot-password"),
+    path("accounts/invitation/<str:token>", views.accept_invitation, name="accounts-invitation"),
 ]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from agora.accounts import services
+from agora.accounts import services, team
 from agora.errors import AgoraError
 
 
@@ -64,3 +66,32 @@ def reset_password(request: HttpRequest, uid: str, token: str) -> HttpResponse:
             return _message(request, "Link not valid", error.message, error.status)
         return render(request, "accounts/reset.html", {"error": error.message}, status=error.status)
     return render(request, "accounts/reset.html", {"site_url": settings.PUBLIC_URL})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def forgot_password(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link; the answer is the same whether or not an account has the address."""
+    if request.method == "POST":
+        services.request_password_reset(request.POST.get("email", ""))
+        return _message(request, _("Check your inbox"),
+                        _("If an account has this address, a link to choose a new password is on its way."))
+    return render(request, "accounts/forgot.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = team.read_invitation(token)
+    except AgoraError as error:
+        return _message(request, _("Invitation not valid"), error.message, error.status)
+    if request.method == "POST":
+        try:
+            user = team.accept(token, request.POST.get("display_name", ""), request.POST.get("password", ""))
+        except AgoraError as error:
+            return render(request, "accounts/invitation.html", {"invitation": invitation,
+                                                                "error": error.message}, status=error.status)
+        login(request, user, backend="agora.accounts.backends.ThrottledModelBackend")
+        return redirect("/moderate/")
+    return render(request, "accounts/invitation.html", {"invitation": invitation})

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from agora.moderation import views
+from agora.moderation import team_views, views
 
 app_name = "moderation"
 
@@ -18,5 +18,6 @@ urlpatterns = [
     path("moderate/audit", views.audit_log, name="audit"),
     path("moderate/audit.csv", views.audit_csv, name="audit-csv"),
     path("moderate/dashboard", views.dashboard_page, name="dashboard"),
+    path("moderate/team", team_views.team_page, name="team"),
     path("moderate/assets/<str:name>", views.asset, name="asset"),
 ]
