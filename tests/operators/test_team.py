@@ -41,7 +41,8 @@ def test_site_roles_are_in_the_admin(site, site_admin):
                                                           "role": "moderator"})
     assert added.status_code == 302
     assert SiteRole.objects.filter(user=moderator, site=site, role="moderator").exists()
-    assert admin.get(f"/admin/accounts/user/{moderator.pk}/change/").status_code == 200  # with its roles inline
+    # The user page lists the roles inline.
+    assert admin.get(f"/admin/accounts/user/{moderator.pk}/change/").status_code == 200
 
 
 def test_an_invitation_creates_the_account_with_its_role(site, site_admin):
