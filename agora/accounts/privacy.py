@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from agora.accounts.models import SiteAuthSettings, User
+from agora.comments import services as comment_services
 from agora.comments.models import Article, Comment, Vote
 
 DELETED_AUTHOR_NAME = "[deleted account]"
@@ -65,8 +66,13 @@ def complete_deletion(user: User) -> dict[str, int]:
         article_ids = set(comments.values_list("article_id", flat=True))
         scrubbed = {"author": None, "author_name": DELETED_AUTHOR_NAME, "author_email": "",
                     "reader_id": "", "ip_hash": "", "network_hash": ""}
+        # Deepest first, so a parent is judged by the replies it keeps.
+        removing = list(comments.filter(site_id__in=removing_sites).order_by("-depth").select_for_update())
         removed = comments.filter(site_id__in=removing_sites).update(
             **scrubbed, is_deleted=True, body="", body_html="")
+        for comment in removing:
+            comment.refresh_from_db(fields=["reply_count"])
+            comment_services.stop_counting(comment)
         anonymised = comments.update(**scrubbed)
         Vote.objects.filter(voter=f"user:{user.pk}").update(voter=f"deleted:{user.pk}")
         # Every thread that showed the name must be rebuilt (version is part of the cache key).

@@ -348,16 +348,21 @@ def delete_comment(comment: Comment, actor: Actor) -> Comment:
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         Comment.objects.filter(pk=comment.pk).update(is_deleted=True, body="", body_html="")
-        # A deleted comment no longer counts; one without replies also leaves the thread's
-        # top-level pages (with replies it stays there as a placeholder).
-        counted = locked.status == Comment.Status.APPROVED and not locked.is_deleted
-        if counted:
-            _count_reply(locked, -1)
-        _touch(comment.article_id, -1 if counted else 0,
-               top_level=counted and locked.depth == 0 and locked.reply_count == 0)
+        stop_counting(locked)
         live_events.comment_changed(comment, "deleted")
     comment.refresh_from_db()
     return comment
+
+
+def stop_counting(comment: Comment) -> None:
+    """`comment` (as it was before its deletion) was just deleted: it no longer counts, and one
+    without replies also leaves the thread's top-level pages (with replies it stays there as a
+    placeholder). Also bumps the article's version."""
+    counted = comment.status == Comment.Status.APPROVED and not comment.is_deleted
+    if counted:
+        _count_reply(comment, -1)
+    _touch(comment.article_id, -1 if counted else 0,
+           top_level=counted and comment.depth == 0 and comment.reply_count == 0)
 
 
 def vote(comment: Comment, value: int, actor: Actor) -> Comment:
