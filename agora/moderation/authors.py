@@ -19,6 +19,8 @@ from agora.moderation.permissions import moderated_site_ids
 
 KINDS = ("user", "reader", "email")
 COMMENTS_SHOWN = 200
+# A shared network (a newsroom, a university) can hold hundreds of authors: list the likeliest.
+SAME_ADDRESS_SHOWN = 10
 CANDIDATES_SCANNED = 5000
 
 
@@ -99,6 +101,21 @@ class Panel:
     emails: list[tuple[str, evasion.EmailHints | None]]
     aliases: list[dict[str, Any]] = field(default_factory=list)
     same_address: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The name the author wrote under most lately (an account's own name first)."""
+        if self.who.user is not None or not self.comments:
+            return self.who.label
+        return self.comments[0].author_name or self.who.label
+
+    @property
+    def same_address_shown(self) -> list[dict[str, Any]]:
+        return self.same_address[:SAME_ADDRESS_SHOWN]
+
+    @property
+    def same_address_banned(self) -> int:
+        return sum(1 for entry in self.same_address if entry["banned"])
 
 
 def panel(moderator: User, kind: str, key: str) -> Panel:

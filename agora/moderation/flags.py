@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from agora.comments import services
 from agora.comments.models import Comment
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
-from agora.moderation import audit
+from agora.live import events
+from agora.moderation import audit, queues
 from agora.moderation.models import Decision, Flag
 from agora.moderation.sitesettings import settings_for
 
@@ -31,12 +32,16 @@ def flag(comment: Comment, actor: services.Actor, reason: str, explanation: str 
         raise NotFound(f"No comment {comment.pk}.", code="comment_not_found")
     if actor.owns(comment):
         raise Forbidden("You cannot flag your own comment.", code="own_comment")
+    was_flagged = queues.in_queue(Comment.objects.filter(pk=comment.pk), "flagged").exists()
     try:
         with transaction.atomic():
             created = Flag.objects.create(comment=comment, reason=reason, explanation=explanation,
                                           reporter=actor.voter_key)
     except IntegrityError:
         raise Conflict("You have already flagged this comment.", code="already_flagged") from None
+    # The workspace's Flagged count follows, like Pending does with held comments.
+    events.publish_to(events.moderation_key(comment.site_id), "queue.flagged",
+                      {"id": comment.pk, "new": not was_flagged})
     _hold_if_flagged_enough(comment)
     return created
 

@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agora.comments.models import Comment
 from agora.errors import AgoraError, InvalidInput
-from agora.moderation import actions, authors, dashboard, queues
+from agora.moderation import actions, audit_display, authors, dashboard, queues
 from agora.moderation.models import AuditEntry, Escalation
 from agora.moderation.permissions import (
     article_for,
@@ -275,7 +275,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "moderation/audit.html", {
-        "section": "audit",
+        "section": "audit", "rows": audit_display.rows(list(page)),
         "page": page, "query": query.urlencode(), "sites": moderated_sites(request.user),
         "filters": request.GET,
     })

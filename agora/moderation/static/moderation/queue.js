@@ -228,6 +228,9 @@
         news.hidden = false;
         adjustCount("pending", +1);
       });
+      stream.addEventListener("queue.flagged", function (event) {
+        if (JSON.parse(event.data).new) adjustCount("x-flagged", +1);
+      });
       stream.addEventListener("queue.resolved", function (event) {
         var data = JSON.parse(event.data);
         var card = document.getElementById("card-" + data.id);
