@@ -22,7 +22,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/agora demo
+	$(BIN)/agora demo $(ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from agora.accounts.models import User
 from agora.comments import services
@@ -27,12 +28,15 @@ class Command(BaseCommand):
         loaded = sum(self._story(site, story) for story in content.STORIES)
         password = self._admin_password()
         base = settings.PUBLIC_URL
+        discussions = ngettext("%(n)d new discussion loaded", "%(n)d new discussions loaded", loaded)
         self.stdout.write(self.style.SUCCESS(
-            f"Demo ready ({loaded} new discussion(s) loaded).\n"
-            f"  Front page:  {base}/\n"
-            f"  An article:  {story_url(content.STORIES[0].slug)}\n"
-            f"  Admin:       {base}/admin/  user '{ADMIN_USERNAME}', password '{password}'\n"
-            f"  API docs:    {base}/api/v1/docs\n"
+            f"Demo ready ({discussions % {'n': loaded}}).\n"
+            f"  Front page:   {base}/                 the demo newspaper, as readers see it\n"
+            f"  An article:   {story_url(content.STORIES[0].slug)}  with the comment widget\n"
+            f"  Moderation:   {base}/moderate/        queues, authors, audit log, team\n"
+            f"  Admin:        {base}/admin/           sites, allowed origins, site roles\n"
+            f"  Log in with:  user '{ADMIN_USERNAME}', password '{password}' (moderation and admin)\n"
+            f"  API docs:     {base}/api/v1/docs\n"
         ))
 
     def _site(self) -> Site:
