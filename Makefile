@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The PostgreSQL pass of the suite runs when this is set (CI sets it).
 AGORA_TEST_DATABASE_URL ?=
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/toxicity/speed.py
 	$(BIN)/python bench/live/sse.py --connections 2000 --events 5
 	$(BIN)/python bench/importers/memory.py
+
+# Pictures of the widget (light, dark, 360 px), the queue, the admin and the API docs, in var/screenshots/.
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) var
