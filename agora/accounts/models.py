@@ -22,6 +22,8 @@ class User(AbstractUser):
     sso_subject = models.CharField(max_length=255, blank=True)
     # Set when the user asks for deletion; `agora purge_deleted_accounts` completes it later.
     deletion_requested_at = models.DateTimeField(null=True, blank=True)
+    # A picture the publisher's single sign-on sent; the widget shows initials without one.
+    avatar_url = models.URLField(max_length=500, blank=True)
 
     def public_name(self) -> str:
         return self.display_name or self.username

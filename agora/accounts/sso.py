@@ -7,6 +7,8 @@ nested form (`{"jti", "iat", "exp", "user": {"id", "email", "username", "role"}}
     email | user.email       e-mail address (optional; treated as verified by the publisher)
     name | user.username     display name (required)
     role | user.role         optional: "commenter" or "moderator" (grants or removes the site role)
+    avatar | picture | user.avatar   optional: an https (or http) URL of the reader's picture,
+                             shown beside their comments instead of initials
     iat, exp, jti            required; exp at most 1 day after iat; a jti is accepted once
     iss, aud                 optional; must match the site's sso_issuer / the site slug if present
 """
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 import jwt
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 
 from agora.accounts.models import SiteAuthSettings, SiteRole, User
@@ -41,6 +43,7 @@ class SsoClaims:
     role: str | None
     jti: str
     expires_at: int
+    avatar: str = ""
 
 
 def _refuse(message: str, code: str = "sso_invalid") -> Forbidden:
@@ -117,8 +120,20 @@ def _claims_of(claims: dict) -> SsoClaims:
         role = _text(role, "role", 20).lower()
         if role not in _ROLES:
             raise _refuse(f"Unknown role '{role}': use commenter or moderator.", "sso_malformed")
-    return SsoClaims(subject=subject, email=email, name=name, role=role,
+    avatar = _text(user.get("avatar", claims.get("avatar", claims.get("picture"))), "avatar", 500,
+                   required=False)
+    if avatar and not _is_web_url(avatar):
+        raise _refuse("The 'avatar' claim must be an http(s) URL.", "sso_malformed")
+    return SsoClaims(subject=subject, email=email, name=name, role=role, avatar=avatar,
                      jti=_text(claims["jti"], "jti", 200), expires_at=int(claims["exp"]))
+
+
+def _is_web_url(value: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def _claim_jti(site: Site, claims: SsoClaims) -> None:
@@ -138,7 +153,8 @@ def sign_in(site: Site, token: str) -> User:
         user, created = User.objects.select_for_update().get_or_create(
             username=username,
             defaults={"email": claims.email, "display_name": display_name, "sso_site": site,
-                      "sso_subject": claims.subject, "email_verified": bool(claims.email)},
+                      "sso_subject": claims.subject, "email_verified": bool(claims.email),
+                      "avatar_url": claims.avatar},
         )
         if not user.is_active:
             raise Forbidden("This account is disabled.", code="account_disabled")
@@ -146,7 +162,9 @@ def sign_in(site: Site, token: str) -> User:
             user.email, user.display_name = claims.email, display_name
             user.email_verified = bool(claims.email)
             user.deletion_requested_at = None
-            user.save(update_fields=["email", "display_name", "email_verified", "deletion_requested_at"])
+            user.avatar_url = claims.avatar
+            user.save(update_fields=["email", "display_name", "email_verified", "deletion_requested_at",
+                                     "avatar_url"])
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])

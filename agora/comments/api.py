@@ -35,6 +35,7 @@ class ErrorOut(Schema):
 class AuthorOut(Schema):
     name: str
     badge: str | None = None
+    avatar: str | None = Field(None, description="Picture URL sent by the publisher's single sign-on.")
 
 
 class CommentOut(Schema):
@@ -174,6 +175,7 @@ def _comment_out(comment: Comment) -> dict:
         "id", "parent_id", "depth", "author_name", "body_html", "is_deleted", "upvotes",
         "downvotes", "score", "reply_count", "created_at", "edited_at", "status")}
     row["author_is_staff"] = bool(comment.author_id) and is_staff_of(comment.author, comment.site_id)
+    row["author__avatar_url"] = comment.author.avatar_url if comment.author_id else ""
     return threads.serialize(row)
 
 

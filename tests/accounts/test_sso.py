@@ -49,6 +49,20 @@ def test_flat_token_creates_then_updates_the_user(client, sso_site, article_url)
     assert posted.status_code == 201 and Comment.objects.get().author == User.objects.get()
 
 
+def test_the_publishers_avatar_is_shown_beside_the_readers_comments(client, sso_site, article_url):
+    picture = "https://cdn.paper.example/avatars/42.png"
+    token = sso(client, sso_site.slug, make_token(picture=picture)).json()["reader_token"]
+    posted = post_comment(client, sso_site.slug, article_url, "with a face", token=token).json()
+    assert posted["comment"]["author"]["avatar"] == picture
+    thread = call(client, "GET", f"/threads?site={sso_site.slug}&url={article_url}").json()
+    assert thread["comments"][0]["author"]["avatar"] == picture
+    post_comment(client, sso_site.slug, article_url, "anonymous", author_name="Anon")
+    thread = call(client, "GET", f"/threads?site={sso_site.slug}&url={article_url}").json()
+    assert [c["author"]["avatar"] for c in thread["comments"]] == [picture, None]
+    sso(client, sso_site.slug, make_token(user={"id": "42", "username": "Paper Reader"}))  # no picture now
+    assert User.objects.get().avatar_url == ""
+
+
 def test_coral_nested_user_claims_and_role(client, sso_site):
     now = int(time.time())
     token = jwt.encode({"jti": "coral-1", "iat": now, "exp": now + 60,
@@ -106,7 +120,8 @@ def test_malformed_and_oversized_tokens(client, sso_site, token):
 
 def test_bad_claim_values(client, sso_site):
     for claims in ({"email": "no-at-sign"}, {"role": "admin"}, {"name": ""}, {"sub": ["list"]},
-                   {"user": "string"}, {"name": "x" * 500}):
+                   {"user": "string"}, {"name": "x" * 500}, {"avatar": "javascript:alert(1)"},
+                   {"picture": "https://cdn.example/" + "x" * 500}):
         response = sso(client, sso_site.slug, make_token(**claims))
         assert response.status_code in (403, 422), (claims, response.content)
     assert not User.objects.exists()

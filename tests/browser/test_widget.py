@@ -448,14 +448,16 @@ def test_single_sign_on_token_on_the_container(stack, browser):
     import jwt
 
     now = int(time.time())
-    token = jwt.encode({"sub": "42", "name": "Sam Ortiz", "iat": now, "exp": now + 600, "jti": "browser-1"},
-                       SSO_SECRET, algorithm="HS256")
+    avatar = f"{stack['agora']}/static/agora/favicon.svg"
+    token = jwt.encode({"sub": "42", "name": "Sam Ortiz", "iat": now, "exp": now + 600, "jti": "browser-1",
+                        "avatar": avatar}, SSO_SECRET, algorithm="HS256")
     with browser_page(browser) as page:
         page.goto(f"{stack['host']}/sso?sso={token}")
         page.get_by_text("Signed in as Sam Ortiz", exact=True).wait_for()
         page.get_by_role("textbox", name="Join the discussion").fill("Signed in by my newspaper.")
         page.get_by_role("button", name="Post comment").click()
         comment(page, "Sam Ortiz").wait_for()
+        assert comment(page, "Sam Ortiz").locator("img.av").get_attribute("src") == avatar  # not initials
         page.reload()  # the token is used once (its jti is spent); the session it gave stays
         page.get_by_text("Signed in as Sam Ortiz", exact=True).wait_for()
         assert page.get_by_role("textbox", name="Your name").count() == 0
