@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agora.accounts.models import User
 from agora.accounts.policy import check_may_comment
@@ -101,14 +102,15 @@ def site_settings_url(site: Site) -> str:
 
 def origin_refusal(site: Site, origin: str | None) -> dict[str, str]:
     """What a site owner needs to allow `origin`: said by the API's refusal and `agora check`."""
-    return {"origin": origin or "", "site": site.slug, "admin_url": site_settings_url(site),
-            "fix": f"Add {origin} to the allowed origins of site '{site.slug}' at {site_settings_url(site)}"}
+    fix = _("Add %(origin)s to the allowed origins of site '%(site)s' at %(url)s") % {
+        "origin": origin, "site": site.slug, "url": site_settings_url(site)}
+    return {"origin": origin or "", "site": site.slug, "admin_url": site_settings_url(site), "fix": fix}
 
 
 def check_origin(site: Site, origin: str | None) -> None:
     if not site.allows_origin(origin):
-        raise Forbidden(f"Origin {origin} may not use site '{site.slug}'.", code="origin_not_allowed",
-                        details=origin_refusal(site, origin))
+        message = _("Origin %(origin)s may not use site '%(site)s'.") % {"origin": origin, "site": site.slug}
+        raise Forbidden(message, code="origin_not_allowed", details=origin_refusal(site, origin))
 
 
 _ARTICLE_BY_URL = f"SELECT * FROM {Article._meta.db_table} WHERE site_id = %s AND url = %s"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from agora.comments import services
 from agora.errors import Forbidden, NotFound
@@ -17,7 +18,8 @@ from agora.errors import Forbidden, NotFound
 def origin_of(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise CommandError(f"--origin needs an http(s) URL such as https://news.example, not {url!r}.")
+        raise CommandError(_("--origin needs an http(s) URL such as https://news.example, not %(url)r.")
+                           % {"url": url})
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
@@ -33,9 +35,11 @@ class Command(BaseCommand):
         try:
             found = services.get_site(site)
         except NotFound:
-            raise CommandError(f"No site '{site}'. Sites are listed at /admin/comments/site/.") from None
+            raise CommandError(_("No site '%(site)s'. Sites are listed at /admin/comments/site/.")
+                               % {"site": site}) from None
         try:
             services.check_origin(found, origin)
         except Forbidden as refusal:
             raise CommandError(f"{refusal.message}\n{refusal.details['fix']}") from None
-        self.stdout.write(f"OK: {origin} may embed the comments of site '{found.slug}' ({found.name}).")
+        self.stdout.write(_("OK: %(origin)s may embed the comments of site '%(site)s' (%(name)s).")
+                          % {"origin": origin, "site": found.slug, "name": found.name})
