@@ -96,6 +96,27 @@ def test_new_since_the_last_visit_and_reply_toggles(stack, browser):
         assert ada.get_by_text("An answer.").is_visible()
 
 
+def test_a_very_long_comment_folds_behind_read_more(stack, browser):
+    long_text = "\n\n".join(f"Paragraph {n} about the ferry timetable." for n in range(1, 31))
+    seed(stack, "/long", long_text, "Verbose Vic")
+    seed(stack, "/long", "Short and sweet.", "Brief Bea")
+    with browser_page(browser) as page:
+        page.goto(f"{stack['host']}/long")
+        vic = comment(page, "Verbose Vic")
+        more = vic.get_by_role("button", name="Read more")
+        more.wait_for()
+        body = vic.locator(".bd")
+        box = body.bounding_box()
+        folded = box["height"]
+        last = vic.get_by_text("Paragraph 30 about").bounding_box()
+        assert folded <= 400 and last["y"] > box["y"] + folded  # clipped away below the fold
+        assert more.get_attribute("aria-expanded") == "false"
+        more.click()
+        assert body.bounding_box()["height"] > folded * 1.5
+        assert vic.get_by_role("button", name="Show less").get_attribute("aria-expanded") == "true"
+        assert comment(page, "Brief Bea").get_by_role("button", name="Read more").count() == 0
+
+
 def test_the_count_link_on_the_host_page_follows_the_thread_live(stack, browser):
     seed(stack, "/live-count", "One.", "Ada")
     with browser_page(browser) as page:

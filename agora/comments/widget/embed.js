@@ -17,6 +17,7 @@ const API = new URL(script.src, location.href).origin, SITE = script.dataset.sit
 const SORTS = ["oldest", "newest", "top", "controversial"];
 const REASONS = ["abusive", "spam", "off_topic", "illegal"];
 const RTL = ["ar", "he", "fa", "ur"];
+const LONG_PX = 360; // taller comment bodies fold behind "Read more"
 
 // ---- i18n: English bundled, other languages overlaid from /static/agora/i18n/<lang>.json ----
 const EN = {/*en.json*/};
@@ -199,7 +200,9 @@ button[aria-pressed=true]{color:var(--accent);background:var(--surface);border-c
 button:disabled{opacity:.55;cursor:default}
 .pri,.pri:hover{background:var(--accent);color:var(--bg);padding:.45em 1.1em;border-color:var(--accent)}
 .big{display:block;width:100%;margin:.7em 0;border-color:var(--border);color:var(--accent);padding:.55em}
-.tg{color:var(--accent);padding-inline:.3em}
+.tg{color:var(--accent);padding-inline:.3em;justify-self:start}
+.bd.long{max-height:${LONG_PX}px;overflow:hidden;-webkit-mask-image:linear-gradient(#000 70%,transparent);
+mask-image:linear-gradient(#000 70%,transparent)}
 textarea,input,select{background:var(--bg);border:1px solid var(--border);border-radius:8px;padding:.5em .6em;
 width:100%}
 textarea:focus,input:focus,select:focus{border-color:var(--accent)}
@@ -380,6 +383,7 @@ function fill(S, n) {
         onclick: () => flag(S, n)}, reported ? t("reported") : t("report")));
     }
   }
+  if (!c.deleted) foldLong(n, body, bar);
   for (const b of bar.children) b.setAttribute("aria-describedby", nameId);
   const isNew = !!S.lastVisit && !mine && !c.deleted && Date.parse(c.created) > S.lastVisit;
   n.art.setAttribute("aria-labelledby", nameId);
@@ -392,6 +396,21 @@ function fill(S, n) {
       isNew && h("span", {class: "nw"}, t("new")),
       c.status === "pending" && h("span", {class: "pd"}, t("awaiting_review"))), body, bar, n.note, n.err);
   if (key) n.art.querySelector(`[data-k="${key}"]`)?.focus();
+}
+
+// A very long comment shows its first lines with "Read more", once the browser has laid it out.
+function foldLong(n, body, bar) {
+  requestAnimationFrame(() => {
+    if (n.expanded || body.scrollHeight <= LONG_PX * 1.3) return;
+    body.classList.add("long");
+    const more = btn(t("read_more"), () => {
+      n.expanded = !body.classList.toggle("long");
+      more.textContent = t(n.expanded ? "read_less" : "read_more");
+      more.setAttribute("aria-expanded", String(n.expanded));
+    }, "tg");
+    more.setAttribute("aria-expanded", "false");
+    bar.before(more);
+  });
 }
 
 // "N replies" toggles: hide or show a comment's replies.
