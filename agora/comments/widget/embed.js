@@ -36,7 +36,8 @@ function tn(key, count, vars) {
 const num = n => { try { return new Intl.NumberFormat(LANG).format(n) } catch (e) { return String(n) } };
 function wantedLanguage() {
   const tag = script.dataset.lang || D.documentElement.lang || navigator.language || "en";
-  return /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(tag) ? tag : "en";
+  if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(tag)) return "en";
+  try { return Intl.getCanonicalLocales(tag)[0] } catch (e) { return "en" } // pt-br -> pt-BR
 }
 async function loadLanguage() {
   LANG = wantedLanguage();
