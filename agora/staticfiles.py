@@ -39,7 +39,7 @@ def collect_if_changed() -> bool:
 
 
 class StaticStorage(CompressedManifestStaticFilesStorage):
-    """WhiteNoise's storage (hashed names, gzip and brotli copies); before the first collection
+    """WhiteNoise's storage (hashed names, gzip copies); before the first collection
     (tests, `agora shell`) a page links the plain name instead of failing to render."""
 
     manifest_strict = False
