@@ -91,6 +91,7 @@ class ReasonOut(Schema):
     rule: str
     message: str
     spans: list[SpanOut]
+    labels: list[str] = Field([], description="The model labels behind the reason (never their scores).")
 
 
 class PostOut(Schema):
@@ -191,7 +192,8 @@ def _post_out(result: services.PostResult) -> Status:
     verdict: Verdict = result.verdict
     kind = "nudge" if result.comment is None else result.comment.status
     reasons = [
-        {**reason.as_dict(), "spans": [{"start": s, "end": e, "text": t} for s, e, t in reason.spans]}
+        {**reason.as_dict(), "spans": [{"start": s, "end": e, "text": t} for s, e, t in reason.spans],
+         "labels": sorted(reason.scores)}
         for reason in verdict.reasons
     ]
     body = {"result": kind, "message": _MESSAGES[kind],

@@ -35,6 +35,7 @@ def test_toxic_comment_nudges_with_model_spans_then_holds(site, client, article_
     [reason] = [r for r in nudged["reasons"] if r["rule"] == "toxicity"]
     assert reason["phase"] == "model" and reason["spans"]
     assert all(RUDE[s["start"]:s["end"]] == s["text"] for s in reason["spans"])
+    assert "insult" in reason["labels"] and "scores" not in reason  # labels for the widget, no scores
     anyway = post(client, article_url, RUDE, token, post_anyway=True)
     assert anyway["result"] == "pending"
     decision = Decision.objects.get(comment_id=anyway["comment"]["id"])
