@@ -72,7 +72,7 @@ def clean_email(email: str) -> str:
     return email
 
 
-def normalise_display_name(name: str, field: str = "display_name") -> str:
+def normalize_display_name(name: str, field: str = "display_name") -> str:
     """One space between words, not empty, at most 80 characters."""
     name = " ".join(name.split())
     if not name:
@@ -83,7 +83,7 @@ def normalise_display_name(name: str, field: str = "display_name") -> str:
 
 
 def clean_display_name(name: str, site: Site | None = None) -> str:
-    name = normalise_display_name(name)
+    name = normalize_display_name(name)
     check_display_name_words(name, site)
     return name
 

@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from agora.accounts.models import SiteRole
+from agora.accounts.models import SiteRole, is_staff_of
 from agora.comments.models import Article, Comment
 from agora.errors import InvalidInput
 
@@ -93,6 +93,15 @@ def serialize(comment: dict[str, Any], hidden_replies: int = 0) -> dict[str, Any
         "reply_count": comment["reply_count"],
         "hidden_replies": hidden_replies,
     }
+
+
+def comment_json(comment: Comment) -> dict[str, Any]:
+    """One comment as the thread API serialises it (also in live events and webhooks)."""
+    row = {field: getattr(comment, field) for field in (
+        "id", "parent_id", "depth", "author_name", "body_html", "is_deleted", "upvotes",
+        "downvotes", "score", "reply_count", "created_at", "edited_at", "status")}
+    row["author_is_staff"] = bool(comment.author_id) and is_staff_of(comment.author, comment.site_id)
+    return serialize(row)
 
 
 def article_summary(article: Article) -> dict[str, Any]:
