@@ -5,23 +5,23 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connections, models, router
+from django.db import connection, connections, models, router
 from django.db.models import Q
 from django.utils import timezone
 
-# The statements every post runs are written out in SQL, because the ORM's compilation of
-# the same statements costs more than running them (a fifth of a post's instructions:
-# bench/instructions.py). They live here, behind the managers, and nowhere else.
+# The statements every post and every cached thread read run are written out in SQL, because
+# the ORM's compilation of the same statements costs more than running them (a fifth of a
+# post's instructions: bench/instructions.py). They live here, behind the managers.
 
 
 def _write(model: type[models.Model], sql: str, params: Sequence, many: bool = False) -> None:
     """Run one statement on the model's write database, datetimes stored as the ORM stores them."""
-    connection = connections[router.db_for_write(model)]
-    with connection.cursor() as cursor:
+    database = connections[router.db_for_write(model)]
+    with database.cursor() as cursor:
         if many:
             cursor.executemany(sql, params)
         else:
-            adapt = connection.ops.adapt_datetimefield_value
+            adapt = database.ops.adapt_datetimefield_value
             cursor.execute(sql, [adapt(p) if isinstance(p, datetime) else p for p in params])
 
 
@@ -63,6 +63,12 @@ class ArticleManager(models.Manager):
     def by_url(self, site_id: int, canonical_url: str) -> Article | None:
         return next(iter(self.raw(_ARTICLE_BY_URL, [site_id, canonical_url])), None)
 
+    def version_at(self, site_id: int, canonical_url: str) -> tuple[int, int] | None:
+        """(id, version): a page of the thread is cached under this version."""
+        with connection.cursor() as cursor:
+            cursor.execute(_VERSION_AT_URL, [site_id, canonical_url])
+            return cursor.fetchone()
+
     def touch(self, article_id: int, visible_delta: int = 0, top_level_delta: int = 0) -> None:
         """Bump the version (which invalidates cached pages) in the same UPDATE as the change
         to the counts of visible comments."""
@@ -70,8 +76,7 @@ class ArticleManager(models.Manager):
 
     def visible_count(self, article_id: int) -> int:
         """The article's visible comments as committed (read where writes go: a replica may lag)."""
-        connection = connections[router.db_for_write(Article)]
-        with connection.cursor() as cursor:
+        with connections[router.db_for_write(Article)].cursor() as cursor:
             cursor.execute(_COUNT_VISIBLE, [article_id])
             found = cursor.fetchone()
         return found[0] if found else 0
@@ -226,6 +231,7 @@ class Vote(models.Model):
 
 
 _ARTICLE_BY_URL = f"SELECT * FROM {Article._meta.db_table} WHERE site_id = %s AND url = %s"
+_VERSION_AT_URL = f"SELECT id, version FROM {Article._meta.db_table} WHERE site_id = %s AND url = %s"
 _COUNT_VISIBLE = f"SELECT comment_count FROM {Article._meta.db_table} WHERE id = %s"
 _TOUCH_ARTICLE = (
     f"UPDATE {Article._meta.db_table} SET version = version + 1, last_comment_at = %s, "
