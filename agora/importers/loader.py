@@ -24,6 +24,7 @@ from agora.comments import services, writing
 from agora.comments.models import Article, Comment, Site
 from agora.errors import InvalidInput
 from agora.importers import portable
+from agora.importers.models import ImportRun
 from agora.importers.records import ArticleRecord, CommentRecord, Notice, Skip
 from agora.moderation import pipeline
 
@@ -368,8 +369,6 @@ def _clean_email(value: str) -> str:
 def run_import(site: Site, records: Iterable, options: ImportOptions, *, format_name: str = "",
                source: str = "", finishers: tuple[Callable[[Loader], None], ...] = ()) -> Summary:
     """Import everything or nothing: any error rolls the whole transaction back."""
-    from agora.importers.models import ImportRun
-
     started = timezone.now()
     loader = Loader(site, options)
     with transaction.atomic():
