@@ -5,6 +5,8 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from agora.comments.models import Site
+
 
 class User(AbstractUser):
     """A person with an account: reader, moderator or admin.
@@ -49,8 +51,6 @@ class SiteRole(models.Model):
 
 def sites_moderated_by(user: User) -> models.QuerySet:
     """The sites a user may moderate: all for superusers, else those with a role."""
-    from agora.comments.models import Site
-
     if not user.is_authenticated or not user.is_active:
         return Site.objects.none()
     if user.is_superuser:

@@ -7,15 +7,16 @@ from django.db import IntegrityError, transaction
 from agora.comments import services
 from agora.comments.models import Comment
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
-from agora.live import events
+from agora.identity import Actor
 from agora.moderation import audit, queues
 from agora.moderation.models import Decision, Flag
+from agora.moderation.signals import comment_flagged
 from agora.moderation.sitesettings import settings_for
 
 MAX_EXPLANATION = 2000
 
 
-def flag(comment: Comment, actor: services.Actor, reason: str, explanation: str = "") -> Flag:
+def flag(comment: Comment, actor: Actor, reason: str, explanation: str = "") -> Flag:
     """Record one reader's flag; hold the comment when the site's threshold is reached."""
     explanation = explanation.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if reason not in Flag.Reason.values:
@@ -40,8 +41,8 @@ def flag(comment: Comment, actor: services.Actor, reason: str, explanation: str 
     except IntegrityError:
         raise Conflict("You have already flagged this comment.", code="already_flagged") from None
     # The workspace's Flagged count follows, like Pending does with held comments.
-    events.publish_to(events.moderation_key(comment.site_id), "queue.flagged",
-                      {"id": comment.pk, "new": not was_flagged})
+    transaction.on_commit(lambda: comment_flagged.send_robust(
+        sender=Flag, comment=comment, first=not was_flagged))
     _hold_if_flagged_enough(comment)
     return created
 

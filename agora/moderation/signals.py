@@ -1,12 +1,20 @@
-"""Keep cached moderation state in step with edits (admin, management commands, workspace)."""
+"""What moderation tells the rest of Agora, and the receivers that keep cached moderation
+state in step with edits (admin, management commands, workspace).
+
+- `comment_flagged(comment, first)`: a reader flagged `comment`, sent once the flag is
+  committed; `first` when the comment had no unreviewed flag before (it joins the Flagged
+  queue). `live` tells the site's moderators.
+"""
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from agora.moderation import sitesettings, standings, wordlists
 from agora.moderation.models import ModerationSettings, Standing, WordListEntry
+
+comment_flagged = Signal()
 
 
 @receiver([post_save, post_delete], sender=ModerationSettings)

@@ -24,7 +24,7 @@ import httpx
 import orjson
 import pytest
 
-from tests.conftest import POSTGRES_URL, port_open, require_service
+from tests.conftest import POSTGRES_URL, REDIS_URL, port_open, require_service
 from tests.live.helpers import Receiver, free_port, parse_sse
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -32,7 +32,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 ORIGIN = "https://news.example"
 ARTICLE = "https://news.example/2026/scale-out"
 AGORA = str(Path(sys.executable).with_name("agora"))
-REDIS_DB_URL = "redis://127.0.0.1:6379/14"
+# The suite's own Redis database (AGORA_TEST_REDIS_URL): the servers' cache and task queue.
+REDIS_DB_URL = REDIS_URL
 
 
 def _admin_connection():
