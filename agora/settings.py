@@ -27,8 +27,14 @@ DEBUG = config.get_bool("debug", False)
 ALLOWED_HOSTS = config.get_list("allowed_hosts", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = config.get_list("csrf_trusted_origins", [])
 PUBLIC_URL = (config.get("public_url", "http://127.0.0.1:8000") or "").rstrip("/")
-# Behind a reverse proxy, take the client address from X-Forwarded-For.
+# Behind reverse proxies, the client address is read from X-Forwarded-For, counted from the
+# right (see agora/clientaddress.py): how many proxies append to it, or which networks they are in.
+# The older AGORA_TRUST_X_FORWARDED_FOR=true means one proxy.
 TRUST_X_FORWARDED_FOR = config.get_bool("trust_x_forwarded_for", False)
+TRUSTED_PROXY_HOPS = config.get_int("trusted_proxy_hops", 0)
+TRUSTED_PROXY_NETWORKS = config.get_list("trusted_proxy_networks", [])
+# Count loopback clients in rate limits even without a configured proxy (tests, the demo).
+RATE_LIMIT_LOOPBACK = config.get_bool("rate_limit_loopback", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "agora.clientaddress.ClientAddressMiddleware",
     "agora.live.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "agora.comments.cors.CorsMiddleware",

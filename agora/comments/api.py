@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Literal
 
 import orjson
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -156,10 +155,7 @@ def _actor(request: HttpRequest) -> services.Actor:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    # ClientAddressMiddleware already put the client's address here (proxies accounted for).
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -22,7 +22,7 @@ from agora.comments import markup
 from agora.comments.models import Article, Comment, Site, Vote, controversy_of
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
 from agora.live import events as live_events
-from agora.moderation import pipeline
+from agora.moderation import admission, edits, pipeline
 
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 
@@ -185,6 +185,7 @@ def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: 
                  author_email: str = "", parent_id: int | None = None, title: str = "",
                  ignore_nudge: bool = False) -> PostResult:
     """Validate, moderate and store a new comment. Nothing is written if any check fails."""
+    admission.admit(site, user=actor.user, reader_id=actor.reader_id, ip=actor.ip)
     check_may_comment(site, actor)
     body = clean_body(site, body)
     author_name = clean_author_name(author_name, actor)
@@ -310,7 +311,9 @@ def _check_editable(comment: Comment, actor: Actor) -> None:
 
 def edit_comment(comment: Comment, body: str, actor: Actor) -> PostResult:
     _check_editable(comment, actor)
+    admission.admit(comment.site, user=actor.user, reader_id=actor.reader_id, ip=actor.ip)
     body = clean_body(comment.site, body)
+    status_before, body_before = comment.status, comment.body
     verdict = pipeline.moderate(pipeline.Submission(
         site=comment.site, article=comment.article, body=body, author_name=comment.author_name,
         author=actor.user, reader_id=actor.reader_id, ip=actor.ip, parent=comment.parent,
@@ -321,6 +324,7 @@ def edit_comment(comment: Comment, body: str, actor: Actor) -> PostResult:
             body=body, body_html=markup.render(body), edited_at=timezone.now()
         )
         comment.refresh_from_db()
+        verdict = edits.verdict_for_edit(comment, status_before, body_before, verdict)
         pipeline.record(comment, verdict)
         set_status(comment, verdict.status)
         _touch(comment.article_id)

@@ -55,12 +55,9 @@ class Context:
 
     @cached_property
     def author_key(self) -> str:
-        if self.submission.author is not None:
-            return f"user:{self.submission.author.pk}"
-        if self.submission.reader_id:
-            return f"reader:{self.submission.reader_id}"
-        network = ratelimits.network_of(self.submission.ip)
-        return f"net:{network}" if network else ""
+        sub = self.submission
+        return ratelimits.author_key(user_id=sub.author.pk if sub.author is not None else None,
+                                     reader_id=sub.reader_id, ip=sub.ip)
 
     @cached_property
     def standings(self) -> list[Standing]:
@@ -120,9 +117,11 @@ def _quoted(hits: Iterable[Hit]) -> str:
 
 def structure(context: Context) -> list[Finding]:
     """Empty, too long, closed: the services refuse these first; the checks stay here for
-    other callers (imports, re-moderation). Banned and suspended authors are refused."""
+    other callers (imports, re-moderation). Banned and suspended authors are refused, and slow
+    mode is decided here, before any costly phase."""
     sub = context.submission
     _refuse_banned_or_suspended(context)
+    _enforce_slow_mode(context)
     limit = min(context.site.max_comment_length, django_settings.MAX_COMMENT_LENGTH)
     if not sub.body.strip():
         return [Finding(Reason("structure", "empty", "The comment is empty."), REJECTED)]
@@ -234,10 +233,7 @@ def links(context: Context) -> list[Finding]:
 
 def repeats(context: Context) -> list[Finding]:
     sub = context.submission
-    if sub.editing is not None:
-        return []
-    _enforce_rate_limits(context)
-    if not context.settings.repeat_detection:
+    if sub.editing is not None or not context.settings.repeat_detection:
         return []
     text = " ".join(context.normalized.text.split())
     if len(text) < REPEAT_MIN_LENGTH:
@@ -253,21 +249,6 @@ def repeats(context: Context) -> list[Finding]:
         return [Finding(Reason("repeats", "repeat_across_articles",
                                "The same text was posted on another article."), PENDING)]
     return []
-
-
-def _enforce_rate_limits(context: Context) -> None:
-    settings = context.settings
-    window = max(1, settings.rate_window_seconds)
-    network = ratelimits.network_of(context.submission.ip)
-    checks = [(settings.rate_limit_per_author, f"author:{context.author_key}", context.author_key),
-              (settings.rate_limit_per_ip, f"net:{network}", network)]
-    for limit, key, identity in checks:
-        if not limit or not identity:
-            continue
-        count, retry_after = ratelimits.hit(f"{context.site.pk}:{key}", window)
-        if count > limit:
-            raise RateLimited(f"You are posting too fast. Try again in {retry_after} seconds.",
-                              code="rate_limited")
 
 
 # ---- 6 toxicity model ----------------------------------------------------------------------------
@@ -311,7 +292,6 @@ def model(context: Context) -> list[Finding]:
 
 def trust(context: Context) -> list[Finding]:
     sub = context.submission
-    _enforce_slow_mode(context)
     if context.trusted:
         return []
     standing = context.own_standing
@@ -335,8 +315,9 @@ def trust(context: Context) -> list[Finding]:
 
 
 def _enforce_slow_mode(context: Context) -> None:
+    # An edit counts like a post: rewriting a comment again and again is a way to flood too.
     seconds = context.article.slow_mode_seconds
-    if not seconds or context.submission.editing is not None or not context.author_key:
+    if not seconds or not context.author_key:
         return
     author = context.submission.author
     if author is not None and (author.is_staff or author.is_superuser):

@@ -1,5 +1,11 @@
-"""Counters and short memories in Django's cache. With AGORA_REDIS_URL the cache is Redis, so
-every server process shares them; `cache.add` + `cache.incr` keep the counting atomic."""
+"""Rate limits and short memories.
+
+Limits are moving windows of the `limits` library: a limit of N per window never lets more than
+N through in any window-long stretch of time (fixed windows let 2N through across an edge).
+With AGORA_REDIS_URL they are kept in Redis, so every server process shares them; while Redis
+is unreachable each process counts in its own memory. Repeat fingerprints and slow mode live in
+Django's cache.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +13,43 @@ import hashlib
 import ipaddress
 import math
 import time
+from collections.abc import Callable
+from functools import cache as once
+from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
+from limits import RateLimitItemPerSecond, storage, strategies
+
+from agora.live import conf, redis_state
+
+# Redis answers a limit check in well under a millisecond; one that does not answer within
+# this is treated as down (see redis_state) instead of holding the request.
+_REDIS_TIMEOUTS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+T = TypeVar("T")
+
+
+def loopback_is_exempt() -> bool:
+    """Without a configured proxy, a loopback peer is usually a reverse proxy speaking for
+    everyone, so it is not counted. Behind a configured proxy the address is the client's own,
+    and AGORA_RATE_LIMIT_LOOPBACK=true counts loopback anyway (tests, the demo)."""
+    if settings.RATE_LIMIT_LOOPBACK:
+        return False
+    from agora.clientaddress import configured_policy
+
+    return not configured_policy().behind_proxy
 
 
 def network_of(ip: str) -> str:
     """The network a client is counted under: /24 for IPv4, /48 for IPv6 (one household or
-    office, whatever address inside it the client got). Loopback is never counted: it is a
-    reverse proxy or a local tool speaking for everyone (configure the proxy's X-Forwarded-For
-    with AGORA_TRUST_X_FORWARDED_FOR so that clients are told apart)."""
+    office, whatever address inside it the client got); "" for loopback when it is exempt."""
     try:
         address = ipaddress.ip_address(ip.strip())
     except ValueError:
         return ""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    if address.is_loopback:
+    if address.is_loopback and loopback_is_exempt():
         return ""
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
@@ -33,18 +60,60 @@ def _safe(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
 
 
-def hit(key: str, window_seconds: int) -> tuple[int, int]:
-    """Count one event in the current fixed window; returns (count so far, seconds left)."""
-    now = time.time()
-    bucket = int(now // window_seconds)
-    counter = f"moderation:rate:{_safe(key)}:{bucket}"
-    cache.add(counter, 0, window_seconds + 1)
-    try:
-        count = cache.incr(counter)
-    except ValueError:  # expired between add and incr
-        cache.add(counter, 1, window_seconds + 1)
-        count = 1
-    return count, max(1, math.ceil((bucket + 1) * window_seconds - now))
+def author_key(*, user_id: int | None, reader_id: str, ip: str) -> str:
+    """Who an author is for limits and memories: the account, else the reader, else the network."""
+    if user_id is not None:
+        return f"user:{user_id}"
+    if reader_id:
+        return f"reader:{reader_id}"
+    network = network_of(ip)
+    return f"net:{network}" if network else ""
+
+
+@once
+def _memory_limiter() -> strategies.MovingWindowRateLimiter:
+    return strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+
+
+@once
+def _redis_limiter(url: str) -> strategies.MovingWindowRateLimiter:
+    return strategies.MovingWindowRateLimiter(storage.RedisStorage(url, **_REDIS_TIMEOUTS))
+
+
+def _take(limiter: strategies.MovingWindowRateLimiter, item: RateLimitItemPerSecond, key: str) -> int:
+    if limiter.hit(item, key):
+        return 0
+    reset_at = limiter.get_window_stats(item, key).reset_time
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def _with_limiter(action: Callable[[strategies.MovingWindowRateLimiter], T]) -> T:
+    """Run `action` on the shared (Redis) limiter, or on this process's while Redis is down."""
+    url = conf.redis_url()
+    if url and not redis_state.is_down():
+        try:
+            return action(_redis_limiter(url))
+        except redis_state.ERRORS as error:
+            redis_state.mark_down(error)
+    return action(_memory_limiter())
+
+
+def hit(key: str, limit: int, window_seconds: int) -> int:
+    """Count one event against `limit` per moving window; 0 when it is allowed, else the seconds
+    until it would be. A refused event is not counted."""
+    item = RateLimitItemPerSecond(limit, max(1, window_seconds))
+    return _with_limiter(lambda limiter: _take(limiter, item, _safe(key)))
+
+
+def used(key: str, limit: int, window_seconds: int) -> int:
+    """How many of `limit` per moving window `key` used (reads only)."""
+    item = RateLimitItemPerSecond(limit, max(1, window_seconds))
+    return limit - _with_limiter(lambda limiter: limiter.get_window_stats(item, _safe(key)).remaining)
+
+
+def forget_all_in_memory() -> None:
+    """Drop this process's in-memory counts (between tests)."""
+    _memory_limiter().storage.reset()
 
 
 def _texts_key(site_id: int, fingerprint: str) -> str:
