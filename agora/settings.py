@@ -179,6 +179,12 @@ AUTHENTICATION_BACKENDS = ["agora.accounts.backends.ThrottledModelBackend"]
 IP_HASH_SALT = config.get("ip_hash_salt") or SECRET_KEY
 IP_RETENTION_DAYS = config.get_int("ip_retention_days", 90)
 READER_TOKEN_MAX_AGE = config.get_int("reader_token_max_age", 30 * 24 * 3600)
+# Identities that cost something (docs/moderation.md): new anonymous tokens per network and
+# hour; how many of them in an hour make a flood moderators see; the age that gives a token
+# standing (its flags and votes then count fully).
+READER_TOKENS_PER_NETWORK_PER_HOUR = config.get_int("reader_tokens_per_network_per_hour", 30)
+READER_TOKEN_FLOOD_PER_HOUR = config.get_int("reader_token_flood_per_hour", 10)
+READER_STANDING_SECONDS = config.get_int("reader_standing_seconds", 24 * 3600)
 ACCOUNT_DELETION_GRACE_DAYS = config.get_int("account_deletion_grace_days", 14)
 EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
 PASSWORD_RESET_TIMEOUT = 2 * 3600

@@ -16,6 +16,7 @@ from agora.accounts.readers import identity_from_token, issue_reader_token
 from agora.comments import services, threads
 from agora.comments.models import Comment, Site
 from agora.errors import Forbidden, NotFound
+from agora.moderation import reputation
 from agora.moderation.pipeline import Verdict
 
 router = Router(tags=["comments"])
@@ -151,7 +152,8 @@ def _actor(request: HttpRequest) -> services.Actor:
     identity = identity_from_token(request.META.get(READER_HEADER))
     if identity is None:
         return services.Actor(user=None, reader_id="", ip=_client_ip(request))
-    return services.Actor(user=identity.user, reader_id=identity.reader_id, ip=_client_ip(request))
+    return services.Actor(user=identity.user, reader_id=identity.reader_id, ip=_client_ip(request),
+                          aged=identity.aged)
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -196,10 +198,12 @@ def _post_out(result: services.PostResult) -> Status:
 
 # ---- endpoints -------------------------------------------------------------------------------
 
-@router.post("/reader", response={201: ReaderOut}, summary="Issue an anonymous reader token")
+@router.post("/reader", response={201: ReaderOut, 429: ErrorOut}, summary="Issue an anonymous reader token")
 def create_reader(request: HttpRequest):
     """The widget keeps this token and sends it as `X-Agora-Reader`: it identifies the reader's
-    own comments (edit, delete, awaiting review) and makes votes one per reader."""
+    own comments (edit, delete, awaiting review) and makes votes one per reader. New tokens are
+    limited per network and hour (429 past it)."""
+    reputation.admit_new_token(_client_ip(request))
     _, token = issue_reader_token()
     return Status(201, {"reader_token": token})
 

@@ -166,6 +166,11 @@ class Vote(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
     voter = models.CharField(max_length=80)
     value = models.SmallIntegerField(choices=[(1, "up"), (-1, "down")])
+    # Whether the vote is in the comment's counts. A reader without standing yet (a new token)
+    # counts once per network and comment: a thousand fresh tokens from one place are one vote.
+    counted = models.BooleanField(default=True)
+    from_new_reader = models.BooleanField(default=False)
+    network_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,7 +22,7 @@ from agora.comments import markup
 from agora.comments.models import Article, Comment, Site, Vote, controversy_of
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
 from agora.live import events as live_events
-from agora.moderation import admission, edits, pipeline
+from agora.moderation import admission, edits, pipeline, reputation
 
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 
@@ -34,6 +34,8 @@ class Actor:
     user: User | None = None
     reader_id: str = ""
     ip: str = ""
+    # An anonymous token old enough to have standing (agora.moderation.reputation).
+    aged: bool = False
 
     @property
     def voter_key(self) -> str:
@@ -353,19 +355,30 @@ def vote(comment: Comment, value: int, actor: Actor) -> Comment:
         raise Conflict("This comment cannot be voted on.", code="not_votable")
     if actor.owns(comment):
         raise Forbidden("You cannot vote on your own comment.", code="own_comment")
+    network = reputation.counted_network_hash(actor.ip)
+    reputation.refuse_banned(comment.site, actor, network)
+    new_reader = not reputation.has_standing(comment.site, actor)
     try:
         with transaction.atomic():
-            Vote.objects.create(comment=comment, voter=actor.voter_key, value=value)
-            field = "upvotes" if value > 0 else "downvotes"
-            Comment.objects.filter(pk=comment.pk).update(**{field: F(field) + 1, "score": F("score") + value})
-            comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
-            comment.controversy = controversy_of(comment.upvotes, comment.downvotes)
-            comment.save(update_fields=["controversy"])
-            _touch(comment.article_id)
-            live_events.comment_changed(comment, "voted")
+            counted = not new_reader or not Vote.objects.filter(
+                comment=comment, network_hash=network, from_new_reader=True, counted=True).exists()
+            Vote.objects.create(comment=comment, voter=actor.voter_key, value=value, counted=counted,
+                                from_new_reader=new_reader, network_hash=network)
+            if counted:
+                _count_vote(comment, value)
     except IntegrityError:
         raise Conflict("You have already voted on this comment.", code="already_voted") from None
     return comment
+
+
+def _count_vote(comment: Comment, value: int) -> None:
+    field = "upvotes" if value > 0 else "downvotes"
+    Comment.objects.filter(pk=comment.pk).update(**{field: F(field) + 1, "score": F("score") + value})
+    comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
+    comment.controversy = controversy_of(comment.upvotes, comment.downvotes)
+    comment.save(update_fields=["controversy"])
+    _touch(comment.article_id)
+    live_events.comment_changed(comment, "voted")
 
 
 def counts(site: Site, urls: list[str]) -> dict[str, int]:

@@ -17,6 +17,7 @@ from agora.comments.api import ErrorOut, _actor
 from agora.errors import Forbidden, InvalidInput
 from agora.live.models import Subscription
 from agora.live.tokens import replies_feed_token
+from agora.moderation import reputation
 
 router = Router(tags=["live"])
 
@@ -42,8 +43,10 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
     """Only the comment's author (same reader token or account) may subscribe it."""
     comment = services.get_comment(payload.comment)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    if not _actor(request).owns(comment):
+    actor = _actor(request)
+    if not actor.owns(comment):
         raise Forbidden("Only the author can ask for replies to this comment.", code="not_author")
+    reputation.refuse_banned(comment.site, actor, reputation.counted_network_hash(actor.ip))
     email = payload.email.strip()
     try:
         validate_email(email)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from agora.comments.models import Comment
 from agora.errors import Forbidden, RateLimited
-from agora.moderation import hook, ratelimits, standings, toxicity, wordlists
+from agora.moderation import hook, ratelimits, reputation, standings, toxicity, wordlists
 from agora.moderation.matcher import BANNED, Hit
 from agora.moderation.models import ModerationSettings, Standing
 from agora.moderation.pipeline import ANNOTATE, PENDING, REJECTED, Finding, Reason, Submission
@@ -139,6 +139,8 @@ def _refuse_banned_or_suspended(context: Context) -> None:
         if standing.banned:
             reason = f" Reason: {standing.ban_reason}" if standing.ban_reason else ""
             raise Forbidden(f"You can no longer comment on {context.site.name}.{reason}", code="banned")
+    if standings.network_banned(context.site, reputation.counted_network_hash(context.submission.ip)):
+        raise Forbidden(f"You can no longer comment on {context.site.name}.", code="banned")
     for standing in context.standings:
         if standing.is_suspended(now):
             until = timezone.localtime(standing.suspended_until).strftime("%Y-%m-%d %H:%M %Z")
@@ -296,6 +298,9 @@ def trust(context: Context) -> list[Finding]:
         return []
     standing = context.own_standing
     settings = context.settings
+    flood = _new_reader_flood(context)
+    if flood:
+        return [flood]
     if standing is not None and standing.always_premoderate:
         return [Finding(Reason("trust", "author_premoderated",
                                "Every comment of this author is reviewed first."), PENDING)]
@@ -312,6 +317,21 @@ def trust(context: Context) -> list[Finding]:
             message = f"New commenters are reviewed until {needed} comments are approved ({approved} so far)."
             return [Finding(Reason("trust", "trust_ramp", message), PENDING)]
     return []
+
+
+def _new_reader_flood(context: Context) -> Finding | None:
+    """A new anonymous reader from a network that was handed many reader tokens within the hour:
+    likely one person rotating tokens. Held for a moderator, who sees the count."""
+    sub = context.submission
+    threshold = django_settings.READER_TOKEN_FLOOD_PER_HOUR
+    if sub.author is not None or not sub.reader_id or not threshold or sub.editing is not None:
+        return None
+    issued = reputation.new_tokens_last_hour(sub.ip)
+    if issued < threshold or context.approved_comments(1):
+        return None
+    return Finding(Reason("trust", "reader_token_flood",
+                          f"{issued} new reader tokens went to this network in the last hour; "
+                          "this reader has no approved comment yet."), PENDING)
 
 
 def _enforce_slow_mode(context: Context) -> None:
