@@ -23,9 +23,6 @@ from limits import RateLimitItemPerSecond, storage, strategies
 
 from agora.live import conf, redis_state
 
-# Redis answers a limit check in well under a millisecond; one that does not answer within
-# this is treated as down (see redis_state) instead of holding the request.
-_REDIS_TIMEOUTS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
 T = TypeVar("T")
 
 
@@ -77,7 +74,7 @@ def _memory_limiter() -> strategies.MovingWindowRateLimiter:
 
 @once
 def _redis_limiter(url: str) -> strategies.MovingWindowRateLimiter:
-    return strategies.MovingWindowRateLimiter(storage.RedisStorage(url, **_REDIS_TIMEOUTS))
+    return strategies.MovingWindowRateLimiter(storage.RedisStorage(url, **redis_state.TIMEOUTS))
 
 
 def _take(limiter: strategies.MovingWindowRateLimiter, item: RateLimitItemPerSecond, key: str) -> int:
@@ -92,9 +89,12 @@ def _with_limiter(action: Callable[[strategies.MovingWindowRateLimiter], T]) -> 
     url = conf.redis_url()
     if url and not redis_state.is_down():
         try:
-            return action(_redis_limiter(url))
+            done = action(_redis_limiter(url))
         except redis_state.ERRORS as error:
             redis_state.mark_down(error)
+        else:
+            redis_state.mark_up()
+            return done
     return action(_memory_limiter())
 
 
