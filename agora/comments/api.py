@@ -13,8 +13,8 @@ from ninja.responses import Status
 
 from agora.accounts.models import is_staff_of
 from agora.accounts.readers import identity_from_token, issue_reader_token
-from agora.comments import services, threads
-from agora.comments.models import Comment, Site
+from agora.comments import idempotency, services, threads
+from agora.comments.models import Comment, IdempotentPost, Site
 from agora.errors import Forbidden, NotFound
 from agora.moderation import reputation
 from agora.moderation.pipeline import Verdict
@@ -22,6 +22,7 @@ from agora.moderation.pipeline import Verdict
 router = Router(tags=["comments"])
 
 READER_HEADER = "HTTP_X_AGORA_READER"
+IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 
 
 # ---- schemas ---------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ _MESSAGES = {
 }
 
 
-def _post_out(result: services.PostResult) -> Status:
+def _post_answer(result: services.PostResult) -> idempotency.Answer:
     verdict: Verdict = result.verdict
     kind = "nudge" if result.comment is None else result.comment.status
     reasons = [
@@ -193,7 +194,17 @@ def _post_out(result: services.PostResult) -> Status:
     body = {"result": kind, "message": _MESSAGES[kind],
             "comment": _comment_out(result.comment) if result.comment else None,
             "reasons": reasons}
-    return Status(201 if result.comment else 200, body)
+    return 201 if result.comment else 200, body
+
+
+def _post_out(result: services.PostResult) -> Status:
+    return Status(*_post_answer(result))
+
+
+def _replayed_post(comment: Comment) -> idempotency.Answer:
+    """The answer to a post whose first request stored the comment but never answered."""
+    return 201, {"result": comment.status, "message": _MESSAGES[comment.status],
+                 "comment": _comment_out(comment), "reasons": []}
 
 
 # ---- endpoints -------------------------------------------------------------------------------
@@ -253,14 +264,31 @@ def get_replies(request: HttpRequest, comment_id: int, offset: int = Query(0, ge
 def post_comment(request: HttpRequest, payload: CommentIn):
     """201 with `result` approved, pending or rejected when the comment was stored; 200 with
     `result: nudge` and highlighted reasons when the reader should reconsider first (send again
-    with `post_anyway: true` to post it for review)."""
+    with `post_anyway: true` to post it for review).
+
+    With an `Idempotency-Key` header (any unique string per submission, e.g. a UUID), a retry
+    gets the first request's answer, marked `Idempotent-Replayed: true`, and stores nothing."""
     site = _site(request, payload.site)
-    result = services.post_comment(
-        site=site, url=payload.url, body=payload.body, actor=_actor(request),
-        author_name=payload.author_name, author_email=payload.author_email,
-        parent_id=payload.parent, title=payload.title, ignore_nudge=payload.post_anyway,
-    )
-    return _post_out(result)
+    actor = _actor(request)
+
+    def run(claim: IdempotentPost | None = None) -> idempotency.Answer:
+        return _post_answer(services.post_comment(
+            site=site, url=payload.url, body=payload.body, actor=actor,
+            author_name=payload.author_name, author_email=payload.author_email,
+            parent_id=payload.parent, title=payload.title, ignore_nudge=payload.post_anyway,
+            on_stored=(lambda comment: idempotency.link(claim, comment)) if claim else None,
+        ))
+
+    key = request.META.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return Status(*run())
+    scope = idempotency.scope_of(site, actor.voter_key or services.hash_ip(actor.ip), key)
+    (status, body), replayed = idempotency.once(site, scope, run, _replayed_post)
+    if not replayed:
+        return Status(status, body)
+    response = HttpResponse(orjson.dumps(body), status=status, content_type="application/json")
+    response["Idempotent-Replayed"] = "true"
+    return response
 
 
 @router.patch("/comments/{comment_id}", response={201: PostOut, 403: ErrorOut, 404: ErrorOut,

@@ -188,3 +188,20 @@ def controversy_of(up: int, down: int) -> float:
     balance = down / up if up > down else up / down
     return float(magnitude**balance)
 
+
+
+class IdempotentPost(models.Model):
+    """The first answer to a `POST /api/v1/comments` with an `Idempotency-Key`, so that a retry
+    (after a lost answer, a double click, a flaky network) gets it again instead of a second row."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    # A hash of the site, the sender (reader, account or address) and the key they chose.
+    scope = models.CharField(max_length=64, unique=True)
+    # Set in the transaction that stores the comment: a crash after it still knows the comment.
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status_code = models.PositiveSmallIntegerField(default=0, help_text="0 while the first request runs.")
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Idempotent post {self.scope[:12]}"

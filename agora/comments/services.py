@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -185,8 +186,10 @@ def clean_author_name(name: str, actor: Actor) -> str:
 
 def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: str = "",
                  author_email: str = "", parent_id: int | None = None, title: str = "",
-                 ignore_nudge: bool = False) -> PostResult:
-    """Validate, moderate and store a new comment. Nothing is written if any check fails."""
+                 ignore_nudge: bool = False,
+                 on_stored: Callable[[Comment], None] | None = None) -> PostResult:
+    """Validate, moderate and store a new comment. Nothing is written if any check fails.
+    `on_stored` runs inside the transaction that stores the comment."""
     admission.admit(site, user=actor.user, reader_id=actor.reader_id, ip=actor.ip)
     check_may_comment(site, actor)
     body = clean_body(site, body)
@@ -215,6 +218,8 @@ def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: 
         comment.path = prefix + Comment.path_segment(comment.pk)
         comment.root_id = parent.root_id if parent else comment.pk
         _write(Comment, _PLACE_COMMENT, [comment.path, comment.root_id, comment.pk])
+        if on_stored is not None:
+            on_stored(comment)
         pipeline.record(comment, verdict)
         visible = comment.status == Comment.Status.APPROVED
         if visible:
