@@ -9,6 +9,7 @@ and sender, so one reader can never replay another's answer.
 from __future__ import annotations
 
 import hashlib
+import random
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -26,6 +27,8 @@ POLL_SECONDS = 0.05
 # A claim without an answer for this long belongs to a request that died.
 ABANDONED_AFTER = timedelta(minutes=2)
 KEEP_FOR = timedelta(days=1)
+# One claim in this many also drops the answers older than KEEP_FOR (no separate cron job).
+CLEANUP_CHANCE = 1000
 
 Answer = tuple[int, dict]
 
@@ -67,9 +70,12 @@ def link(claim: IdempotentPost, comment: Comment) -> None:
 def _claim(site: Site, scope: str) -> IdempotentPost | None:
     try:
         with transaction.atomic():
-            return IdempotentPost.objects.create(site=site, scope=scope)
+            claim = IdempotentPost.objects.create(site=site, scope=scope)
     except IntegrityError:
         return None
+    if random.randrange(CLEANUP_CHANCE) == 0:
+        forget_old()
+    return claim
 
 
 def _answer_of_first(scope: str, replay: Callable[[Comment], Answer]) -> Answer | None:

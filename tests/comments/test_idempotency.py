@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from agora.comments import idempotency
 from agora.comments.models import Comment, IdempotentPost
 from tests.api_client import reader_token
 
@@ -110,3 +111,13 @@ def test_concurrent_duplicates_store_one_comment(site):
     assert Comment.objects.count() == 1
     assert [status for status, _ in answers] == [201] * 4
     assert len({answer["comment"]["id"] for _, answer in answers}) == 1
+
+
+@pytest.mark.django_db
+def test_answers_are_kept_for_a_day(site, client):
+    token = reader_token(client)
+    send(client, token, "yesterday")
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        assert idempotency.forget_old() == 1
+        assert send(client, token, "yesterday").status_code == 201
+    assert Comment.objects.count() == 2
