@@ -16,6 +16,8 @@ class SilentProxy:
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.Server | None = None
+        # Connections waiting on silence are referenced only from here: keep them from the GC.
+        self._connections: set[asyncio.Task] = set()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
 
     def start(self) -> SilentProxy:
@@ -37,16 +39,23 @@ class SilentProxy:
         self._thread.join(5)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        self._connections.add(task)
+        task.add_done_callback(self._connections.discard)
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
         except OSError:
             writer.close()
             return
-        await asyncio.gather(self._pump(reader, upstream_writer), self._pump(upstream_reader, writer),
-                             return_exceptions=True)
-        for stream in (writer, upstream_writer):
-            with contextlib.suppress(Exception):
-                stream.close()
+        try:
+            await asyncio.gather(self._pump(reader, upstream_writer), self._pump(upstream_reader, writer),
+                                 return_exceptions=True)
+        except asyncio.CancelledError:
+            pass  # the proxy stops: end quietly
+        finally:
+            for stream in (writer, upstream_writer):
+                with contextlib.suppress(Exception):
+                    stream.close()
 
     async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
         while data := await source.read(65536):

@@ -10,9 +10,11 @@ a signal the pipeline shows moderators (see docs/moderation.md).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils import timezone
 
 from agora.comments.models import Comment
 from agora.errors import Forbidden, RateLimited
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 TRUSTED_WEIGHT = 2.0
 ESTABLISHED_WEIGHT = 1.0
 NEW_READER_WEIGHT = 0.25
+COMMENT_STANDING_SECONDS = 3600
 _HOUR = 3600
 
 
@@ -37,10 +40,17 @@ def weight(site: Site, actor: Actor) -> float:
         return ESTABLISHED_WEIGHT
     if not actor.reader_id:
         return 0.0
-    if actor.aged or Comment.objects.filter(site=site, reader_id=actor.reader_id,
-                                            status=Comment.Status.APPROVED).exists():
+    if actor.aged or _approved_before(site, actor.reader_id):
         return ESTABLISHED_WEIGHT
     return NEW_READER_WEIGHT
+
+
+def _approved_before(site: Site, reader_id: str) -> bool:
+    """An approved comment of the reader's that is older than an hour: a sock puppet cannot
+    post once and vote with full weight the next second."""
+    settled = timezone.now() - timedelta(seconds=COMMENT_STANDING_SECONDS)
+    return Comment.objects.filter(site=site, reader_id=reader_id, status=Comment.Status.APPROVED,
+                                  created_at__lt=settled).exists()
 
 
 def has_standing(site: Site, actor: Actor) -> bool:

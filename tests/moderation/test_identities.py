@@ -4,8 +4,12 @@ shown to moderators, and bans hold (votes, flags, subscriptions; networks and li
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from agora.accounts.models import SiteRole, User
 from agora.accounts.readers import reader_from_token
@@ -121,10 +125,14 @@ def test_forty_fresh_tokens_from_one_network_are_one_vote(client, comment_id, se
 def test_votes_with_standing_count_fully(client, comment_id, without_model):
     for network in (2, 3):
         assert vote(client, comment_id, old_token(client, address(network)), address(network)) == 200
-    author = new_token(client, address(4))
-    assert post(client, author, address(4), "An approved comment earns standing.")[0] == 201
+    author, quick = new_token(client, address(4)), new_token(client, address(4, 6))
+    with time_machine.travel(timezone.now() - timedelta(hours=2)):
+        assert post(client, author, address(4), "An approved comment, two hours old.")[0] == 201
+    assert post(client, quick, address(4, 6), "Posted a second before voting.")[0] == 201
     assert vote(client, comment_id, author, address(4)) == 200
     assert Comment.objects.get(pk=comment_id).upvotes == 3
+    assert vote(client, comment_id, quick, address(4, 6)) == 200
+    assert Comment.objects.get(pk=comment_id).upvotes == 4  # the first vote of a new reader there
 
 
 def test_a_flood_of_new_tokens_is_held_for_moderators(client, without_model, settings):
