@@ -140,12 +140,19 @@ def flood(seconds: float) -> None:
         during = readers_for(base, seconds)
         for thread in attackers:
             thread.join()
+        # One at a time on the quiet server: what a refused post costs beside a served read.
+        flooder, reader = Client(base, "203.0.113.200"), Client(base, "198.51.100.9")
+        refused = [timed(flooder.post, "Still flooding.") for _ in range(100)]
+        reads = [timed(reader.read) for _ in range(100)]
     accepted = outcomes[201] + outcomes[200]
     other = {status: n for status, n in outcomes.items() if status not in (200, 201, 429)}
     print(f"flood posts: {sum(outcomes.values())} sent, {accepted} accepted, "
           f"{outcomes[429]} refused with 429, other {other}")
     print(f"readers before: {percentiles(before)}")
     print(f"readers during: {percentiles(during)}")
+    statuses = Counter(status for _, status in refused)
+    print(f"one refused post {percentiles([ms for ms, _ in refused])}  ({dict(statuses)})")
+    print(f"one cached read  {percentiles([ms for ms, _ in reads])}")
 
 
 def token_rotation() -> None:
