@@ -30,9 +30,10 @@ class SilentProxy:
     def stop(self) -> None:
         async def close() -> None:
             self._server.close()
-            for task in asyncio.all_tasks():
-                if task is not asyncio.current_task():
-                    task.cancel()
+            connections = list(self._connections)
+            for task in connections:
+                task.cancel()
+            await asyncio.gather(*connections, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(close(), self._loop).result(5)
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -47,12 +48,16 @@ class SilentProxy:
         except OSError:
             writer.close()
             return
+        pumps = [asyncio.ensure_future(self._pump(reader, upstream_writer)),
+                 asyncio.ensure_future(self._pump(upstream_reader, writer))]
         try:
-            await asyncio.gather(self._pump(reader, upstream_writer), self._pump(upstream_reader, writer),
-                                 return_exceptions=True)
+            await asyncio.wait(pumps)
         except asyncio.CancelledError:
             pass  # the proxy stops: end quietly
         finally:
+            for pump in pumps:
+                pump.cancel()
+            await asyncio.gather(*pumps, return_exceptions=True)
             for stream in (writer, upstream_writer):
                 with contextlib.suppress(Exception):
                     stream.close()
