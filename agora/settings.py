@@ -238,7 +238,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     # AGORA_LOG_FORMAT=json: one JSON object per line, for log collectors.
     "formatters": {"json": {"()": "agora.live.logs.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler",
+    # A refused flood is not news: one warning line per 429 would cost more than the refusal.
+    "filters": {"not_rate_limited": {"()": "django.utils.log.CallbackFilter",
+                                     "callback": lambda record: getattr(record, "status_code", None) != 429}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["not_rate_limited"],
                              **({"formatter": "json"} if config.get("log_format") == "json" else {})}},
     "root": {"handlers": ["console"], "level": config.get("log_level", "WARNING")},
 }
