@@ -11,27 +11,21 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from agora.accounts.models import is_staff_of
-from agora.accounts.readers import identity_from_token, issue_reader_token
+from agora.accounts.readers import issue_reader_token
 from agora.comments import idempotency, services, threads
-from agora.comments.models import Comment, IdempotentPost, Site
+from agora.comments.models import Comment, IdempotentPost
+from agora.comments.threads import comment_json
 from agora.errors import Forbidden, NotFound
+from agora.http import ErrorOut, request_actor, request_site
+from agora.identity import hash_ip
 from agora.moderation import reputation
-from agora.moderation.pipeline import Verdict
+from agora.moderation.verdicts import Verdict
 
 router = Router(tags=["comments"])
 
-READER_HEADER = "HTTP_X_AGORA_READER"
 IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 
-
 # ---- schemas ---------------------------------------------------------------------------------
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
 
 class AuthorOut(Schema):
     name: str
@@ -146,35 +140,7 @@ class ArticleIn(Schema):
     is_closed: bool | None = None
 
 
-# ---- helpers ---------------------------------------------------------------------------------
-
-def _actor(request: HttpRequest) -> services.Actor:
-    """The reader behind `X-Agora-Reader`: anonymous, or a user for a valid session token."""
-    identity = identity_from_token(request.META.get(READER_HEADER))
-    if identity is None:
-        return services.Actor(user=None, reader_id="", ip=_client_ip(request))
-    return services.Actor(user=identity.user, reader_id=identity.reader_id, ip=_client_ip(request),
-                          aged=identity.aged)
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # ClientAddressMiddleware already put the client's address here (proxies accounted for).
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _site(request: HttpRequest, slug: str) -> Site:
-    site = services.get_site(slug)
-    services.check_origin(site, request.META.get("HTTP_ORIGIN"))
-    return site
-
-
-def _comment_out(comment: Comment) -> dict:
-    row = {field: getattr(comment, field) for field in (
-        "id", "parent_id", "depth", "author_name", "body_html", "is_deleted", "upvotes",
-        "downvotes", "score", "reply_count", "created_at", "edited_at", "status")}
-    row["author_is_staff"] = bool(comment.author_id) and is_staff_of(comment.author, comment.site_id)
-    return threads.serialize(row)
-
+# ---- helpers ----------------------------------------------------------------------------------
 
 _MESSAGES = {
     "approved": "Your comment is published.",
@@ -192,7 +158,7 @@ def _post_answer(result: services.PostResult) -> idempotency.Answer:
         for reason in verdict.reasons
     ]
     body = {"result": kind, "message": _MESSAGES[kind],
-            "comment": _comment_out(result.comment) if result.comment else None,
+            "comment": comment_json(result.comment) if result.comment else None,
             "reasons": reasons}
     return 201 if result.comment else 200, body
 
@@ -204,7 +170,7 @@ def _post_out(result: services.PostResult) -> Status:
 def _replayed_post(comment: Comment) -> idempotency.Answer:
     """The answer to a post whose first request stored the comment but never answered."""
     return 201, {"result": comment.status, "message": _MESSAGES[comment.status],
-                 "comment": _comment_out(comment), "reasons": []}
+                 "comment": comment_json(comment), "reasons": []}
 
 
 # ---- endpoints -------------------------------------------------------------------------------
@@ -214,7 +180,7 @@ def create_reader(request: HttpRequest):
     """The widget keeps this token and sends it as `X-Agora-Reader`: it identifies the reader's
     own comments (edit, delete, awaiting review) and makes votes one per reader. New tokens are
     limited per network and hour (429 past it)."""
-    reputation.admit_new_token(_client_ip(request))
+    reputation.admit_new_token(request.META.get("REMOTE_ADDR", ""))
     _, token = issue_reader_token()
     return Status(201, {"reader_token": token})
 
@@ -224,7 +190,7 @@ def create_reader(request: HttpRequest):
 def get_thread(request: HttpRequest, query: Query[ThreadQuery]):
     """Top-level comments (sorted, paged with `offset`) each followed by its first `replies`
     replies in thread order; `full=true` returns every visible comment."""
-    site = _site(request, query.site)
+    site = request_site(request, query.site)
     found = threads.article_version(site.pk, services.canonical_url(query.url))
     if found is None:
         body = {"article": None, "comments": [], "next_offset": None, "total_top_level": 0}
@@ -232,7 +198,7 @@ def get_thread(request: HttpRequest, query: Query[ThreadQuery]):
     page = threads.PageRequest(sort=query.sort, offset=query.offset, page_size=query.page_size,
                                replies_per_comment=query.replies, full=query.full)
     payload = threads.page_bytes(*found, page)
-    actor = _actor(request)
+    actor = request_actor(request)
     if query.own and (actor.reader_id or actor.user):
         pending = threads.own_pending(found[0], actor.reader_id, actor.user.pk if actor.user else None)
         if pending:
@@ -243,9 +209,9 @@ def get_thread(request: HttpRequest, query: Query[ThreadQuery]):
 @router.get("/comments/{comment_id}", response={200: CommentOut, 404: ErrorOut})
 def get_comment(request: HttpRequest, comment_id: int):
     comment = services.get_comment(comment_id)
-    if comment.status != Comment.Status.APPROVED and not _actor(request).owns(comment):
+    if comment.status != Comment.Status.APPROVED and not request_actor(request).owns(comment):
         raise NotFound(f"No comment {comment_id}.", code="comment_not_found")
-    return _comment_out(comment)
+    return comment_json(comment)
 
 
 @router.get("/comments/{comment_id}/replies", response={200: RepliesOut, 404: ErrorOut, 422: ErrorOut},
@@ -268,8 +234,8 @@ def post_comment(request: HttpRequest, payload: CommentIn):
 
     With an `Idempotency-Key` header (any unique string per submission, e.g. a UUID), a retry
     gets the first request's answer, marked `Idempotent-Replayed: true`, and stores nothing."""
-    site = _site(request, payload.site)
-    actor = _actor(request)
+    site = request_site(request, payload.site)
+    actor = request_actor(request)
 
     def run(claim: IdempotentPost | None = None) -> idempotency.Answer:
         return _post_answer(services.post_comment(
@@ -282,7 +248,7 @@ def post_comment(request: HttpRequest, payload: CommentIn):
     key = request.META.get(IDEMPOTENCY_HEADER)
     if key is None:
         return Status(*run())
-    scope = idempotency.scope_of(site, actor.voter_key or services.hash_ip(actor.ip), key)
+    scope = idempotency.scope_of(site, actor.voter_key or hash_ip(actor.ip), key)
     (status, body), replayed = idempotency.once(site, scope, run, _replayed_post)
     if not replayed:
         return Status(status, body)
@@ -296,7 +262,7 @@ def post_comment(request: HttpRequest, payload: CommentIn):
 def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn):
     comment = services.get_comment(comment_id)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    return _post_out(services.edit_comment(comment, payload.body, _actor(request)))
+    return _post_out(services.edit_comment(comment, payload.body, request_actor(request)))
 
 
 @router.delete("/comments/{comment_id}", response={200: CommentOut, 403: ErrorOut, 404: ErrorOut,
@@ -304,7 +270,7 @@ def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn):
 def delete_comment(request: HttpRequest, comment_id: int):
     comment = services.get_comment(comment_id)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    return _comment_out(services.delete_comment(comment, _actor(request)))
+    return comment_json(services.delete_comment(comment, request_actor(request)))
 
 
 @router.post("/comments/{comment_id}/votes", response={200: CommentOut, 403: ErrorOut,
@@ -312,13 +278,13 @@ def delete_comment(request: HttpRequest, comment_id: int):
 def vote(request: HttpRequest, comment_id: int, payload: VoteIn):
     comment = services.get_comment(comment_id)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    return _comment_out(services.vote(comment, payload.value, _actor(request)))
+    return comment_json(services.vote(comment, payload.value, request_actor(request)))
 
 
 @router.post("/counts", response={200: CountsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Comment counts for many article URLs")
 def counts(request: HttpRequest, payload: CountsIn):
-    site = _site(request, payload.site)
+    site = request_site(request, payload.site)
     return {"counts": services.counts(site, payload.urls)}
 
 

@@ -12,9 +12,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
+from agora import identity
 from agora.comments import services
-from agora.comments.api import ErrorOut, _actor
 from agora.errors import Forbidden, InvalidInput
+from agora.http import ErrorOut, request_actor
 from agora.live.models import Subscription
 from agora.live.tokens import replies_feed_token
 from agora.moderation import reputation
@@ -43,10 +44,10 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
     """Only the comment's author (same reader token or account) may subscribe it."""
     comment = services.get_comment(payload.comment)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.owns(comment):
         raise Forbidden("Only the author can ask for replies to this comment.", code="not_author")
-    reputation.refuse_banned(comment.site, actor, reputation.counted_network_hash(actor.ip))
+    reputation.refuse_banned(comment.site, actor, identity.hash_network(actor.ip))
     email = payload.email.strip()
     try:
         validate_email(email)
@@ -61,7 +62,7 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
 @router.get("/live/replies-feed", response={200: FeedOut, 403: ErrorOut},
             summary="The address of an Atom feed of replies to my comments")
 def replies_feed(request: HttpRequest):
-    actor = _actor(request)
+    actor = request_actor(request)
     if actor.user is None and not actor.reader_id:
         raise Forbidden("A reader token or an account is needed.", code="no_identity")
     token = replies_feed_token(user_id=actor.user.pk if actor.user else None, reader_id=actor.reader_id)

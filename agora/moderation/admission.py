@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from agora.errors import RateLimited
+from agora import identity
 from agora.moderation import ratelimits
 from agora.moderation.sitesettings import settings_for
+from agora.moderation.verdicts import Refusal
 
 if TYPE_CHECKING:
     from agora.accounts.models import User
@@ -21,13 +22,13 @@ def admit(site: Site, *, user: User | None, reader_id: str, ip: str) -> None:
     """Count one post (or edit) of this author and network; 429 once either is over its limit."""
     settings = settings_for(site)
     window = max(1, settings.rate_window_seconds)
-    author = ratelimits.author_key(user_id=user.pk if user else None, reader_id=reader_id, ip=ip)
-    network = ratelimits.network_of(ip)
+    author = identity.author_key(user.pk if user else None, reader_id, ip)
+    network = identity.network_of(ip)
     for limit, scope, who in ((settings.rate_limit_per_author, "author", author),
                               (settings.rate_limit_per_ip, "net", network)):
         if not limit or not who:
             continue
         wait = ratelimits.hit(f"post:{site.pk}:{scope}:{who}", limit, window)
         if wait:
-            raise RateLimited(f"You are posting too fast. Try again in {wait} seconds.",
-                              code="rate_limited")
+            raise Refusal(f"You are posting too fast. Try again in {wait} seconds.",
+                          code="rate_limited", throttled=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from agora.comments.models import Comment
 from agora.moderation.models import Decision
-from agora.moderation.pipeline import APPROVED, PENDING, REJECTED, Reason, Verdict
+from agora.moderation.verdicts import APPROVED, PENDING, REJECTED, Reason, Verdict
 
 _STRENGTH = {APPROVED: 0, PENDING: 1, REJECTED: 2}
 _WORDS = re.compile(r"\s+|[^\s]+")

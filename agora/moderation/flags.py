@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from agora import identity
 from agora.comments import services
 from agora.comments.models import Comment
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
+from agora.identity import Actor
 from agora.moderation import audit, reputation
 from agora.moderation.models import Decision, Flag
 from agora.moderation.sitesettings import settings_for
@@ -14,7 +16,7 @@ from agora.moderation.sitesettings import settings_for
 MAX_EXPLANATION = 2000
 
 
-def flag(comment: Comment, actor: services.Actor, reason: str, explanation: str = "") -> Flag:
+def flag(comment: Comment, actor: Actor, reason: str, explanation: str = "") -> Flag:
     """Record one reader's flag; hold the comment when the site's threshold is reached."""
     explanation = explanation.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if reason not in Flag.Reason.values:
@@ -31,7 +33,7 @@ def flag(comment: Comment, actor: services.Actor, reason: str, explanation: str 
         raise NotFound(f"No comment {comment.pk}.", code="comment_not_found")
     if actor.owns(comment):
         raise Forbidden("You cannot flag your own comment.", code="own_comment")
-    network = reputation.counted_network_hash(actor.ip)
+    network = identity.hash_network(actor.ip)
     reputation.refuse_banned(comment.site, actor, network)
     try:
         with transaction.atomic():

@@ -1,5 +1,5 @@
 """The pipeline's phases, in their default order. Each takes the `Context` of one submission and
-returns `Finding`s; see `agora.moderation.pipeline` for how they combine."""
+returns `Finding`s (`agora.moderation.verdicts`); `agora.moderation.pipeline` combines them."""
 
 from __future__ import annotations
 
@@ -14,13 +14,22 @@ from django.conf import settings as django_settings
 from django.db.models import Q
 from django.utils import timezone
 
+from agora import identity
 from agora.comments.models import Comment
-from agora.errors import Forbidden, RateLimited
-from agora.moderation import hook, ratelimits, reputation, standings, toxicity, wordlists
+from agora.moderation import hook, ratelimits, reputation, scoring, standings, wordlists
 from agora.moderation.matcher import BANNED, Hit
 from agora.moderation.models import ModerationSettings, Standing
-from agora.moderation.pipeline import ANNOTATE, PENDING, REJECTED, Finding, Reason, Submission
 from agora.moderation.sitesettings import settings_for
+from agora.moderation.verdicts import (
+    ANNOTATE,
+    PENDING,
+    REJECTED,
+    Finding,
+    Followup,
+    Reason,
+    Refusal,
+    Submission,
+)
 from agora.toxicity.normalize import Normalized, normalize
 
 # Texts shorter than this ("Thanks!", "+1", "Agreed.") are repeated innocently all the time.
@@ -42,8 +51,7 @@ class Context:
         self.site = submission.site
         self.article = submission.article
         self.model_scores: dict[str, float] = {}
-        # Done by `record()` once the comment is stored (never for a nudged, unsaved comment).
-        self.followup: dict[str, object] = {"author_key": self.author_key}
+        self.followup = Followup(author_key=self.author_key)
 
     @cached_property
     def settings(self) -> ModerationSettings:
@@ -56,15 +64,15 @@ class Context:
     @cached_property
     def author_key(self) -> str:
         sub = self.submission
-        return ratelimits.author_key(user_id=sub.author.pk if sub.author is not None else None,
-                                     reader_id=sub.reader_id, ip=sub.ip)
+        return identity.author_key(sub.author.pk if sub.author is not None else None,
+                                   sub.reader_id, sub.ip)
 
     @cached_property
     def standings(self) -> list[Standing]:
         """Every standing on this site that matches the author by account, reader or e-mail."""
         sub = self.submission
         email = sub.author_email or (sub.author.email if sub.author is not None else "")
-        self.followup["standings_key"] = standings.entry_key(self.site, user=sub.author,
+        self.followup.standings_key = standings.entry_key(self.site, user=sub.author,
                                                              reader_id=sub.reader_id, email=email)
         return standings.matching(self.site, user=sub.author, reader_id=sub.reader_id, email=email)
 
@@ -138,14 +146,14 @@ def _refuse_banned_or_suspended(context: Context) -> None:
     for standing in context.standings:
         if standing.banned:
             reason = f" Reason: {standing.ban_reason}" if standing.ban_reason else ""
-            raise Forbidden(f"You can no longer comment on {context.site.name}.{reason}", code="banned")
-    if standings.network_banned(context.site, reputation.counted_network_hash(context.submission.ip)):
-        raise Forbidden(f"You can no longer comment on {context.site.name}.", code="banned")
+            raise Refusal(f"You can no longer comment on {context.site.name}.{reason}", code="banned")
+    if standings.network_banned(context.site, identity.hash_network(context.submission.ip)):
+        raise Refusal(f"You can no longer comment on {context.site.name}.", code="banned")
     for standing in context.standings:
         if standing.is_suspended(now):
             until = timezone.localtime(standing.suspended_until).strftime("%Y-%m-%d %H:%M %Z")
             reason = f" Reason: {standing.suspension_reason}" if standing.suspension_reason else ""
-            raise Forbidden(f"You cannot comment until {until}.{reason}", code="suspended")
+            raise Refusal(f"You cannot comment until {until}.{reason}", code="suspended")
 
 
 # ---- 2 word lists --------------------------------------------------------------------------------
@@ -181,7 +189,7 @@ def user_name(context: Context) -> list[Finding]:
         return []
     hits = wordlists.matcher_for(context.site).find(_NAME_WORD_BREAKS.sub(" ", name))
     if not hits:
-        context.followup["checked_name"] = name
+        context.followup.checked_name = name
         return []
     banned = any(hit.kind == BANNED for hit in hits)
     rule, action = ("banned_name", REJECTED) if banned else ("suspect_name", PENDING)
@@ -241,7 +249,7 @@ def repeats(context: Context) -> list[Finding]:
     if len(text) < REPEAT_MIN_LENGTH:
         return []
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:32]
-    context.followup["fingerprint"] = fingerprint
+    context.followup.fingerprint = fingerprint
     seen = ratelimits.seen_texts(context.site.pk, fingerprint)
     author = context.author_key
     if author and any(entry[0] == author for entry in seen):
@@ -257,7 +265,7 @@ def repeats(context: Context) -> list[Finding]:
 
 def model(context: Context) -> list[Finding]:
     sub = context.submission
-    outcome = toxicity.score(sub.body, site=sub.site, spans=False)
+    outcome = scoring.score(sub.body, site=sub.site, spans=False)
     if outcome is None:
         return [Finding(Reason("model", "model_unavailable",
                                "The toxicity model is unavailable; nothing was held for toxicity."))]
@@ -280,7 +288,7 @@ def model(context: Context) -> list[Finding]:
             labels.append(label)
     if labels:
         # Only a flagged comment needs the words behind its scores, for the moderator.
-        rescored = toxicity.score(sub.body, site=sub.site)
+        rescored = scoring.score(sub.body, site=sub.site)
         spans = rescored.spans if rescored else outcome.spans
         listed = ", ".join(f"{label.replace('_', ' ')} {outcome.scores[label]:.2f}" for label in labels)
         findings.append(Finding(
@@ -344,9 +352,9 @@ def _enforce_slow_mode(context: Context) -> None:
         return
     wait = ratelimits.slow_mode_wait(context.article.pk, context.author_key)
     if wait:
-        raise RateLimited(f"Slow mode: one comment every {seconds} seconds. Try again in {wait} seconds.",
-                          code="slow_mode")
-    context.followup["slow_mode_seconds"] = seconds
+        raise Refusal(f"Slow mode: one comment every {seconds} seconds. Try again in {wait} seconds.",
+                      code="slow_mode", throttled=True)
+    context.followup.slow_mode_seconds = seconds
 
 
 # ---- 8 external hook -----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ Django's cache.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import math
 import time
 from collections.abc import Callable
@@ -21,50 +20,14 @@ from django.conf import settings
 from django.core.cache import cache
 from limits import RateLimitItemPerSecond, storage, strategies
 
-from agora.live import conf, redis_state
+from agora.infra import redis_state
 
 T = TypeVar("T")
-
-
-def loopback_is_exempt() -> bool:
-    """Without a configured proxy, a loopback peer is usually a reverse proxy speaking for
-    everyone, so it is not counted. Behind a configured proxy the address is the client's own,
-    and AGORA_RATE_LIMIT_LOOPBACK=true counts loopback anyway (tests, the demo)."""
-    if settings.RATE_LIMIT_LOOPBACK:
-        return False
-    from agora.clientaddress import configured_policy
-
-    return not configured_policy().behind_proxy
-
-
-def network_of(ip: str) -> str:
-    """The network a client is counted under: /24 for IPv4, /48 for IPv6 (one household or
-    office, whatever address inside it the client got); "" for loopback when it is exempt."""
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return ""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if address.is_loopback and loopback_is_exempt():
-        return ""
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def _safe(key: str) -> str:
     """Author keys and names may hold spaces or anything else: hash them into the cache key."""
     return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
-
-
-def author_key(*, user_id: int | None, reader_id: str, ip: str) -> str:
-    """Who an author is for limits and memories: the account, else the reader, else the network."""
-    if user_id is not None:
-        return f"user:{user_id}"
-    if reader_id:
-        return f"reader:{reader_id}"
-    network = network_of(ip)
-    return f"net:{network}" if network else ""
 
 
 class _InlineExpiryStorage(storage.MemoryStorage):
@@ -102,7 +65,7 @@ def _take(limiter: strategies.MovingWindowRateLimiter, item: RateLimitItemPerSec
 
 def _with_limiter(action: Callable[[strategies.MovingWindowRateLimiter], T]) -> T:
     """Run `action` on the shared (Redis) limiter, or on this process's while Redis is down."""
-    url = conf.redis_url()
+    url = settings.REDIS_URL
     if url and not redis_state.is_down():
         try:
             done = action(_redis_limiter(url))

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
+from agora import identity
 from agora.comments.models import Comment
 from agora.errors import Forbidden, RateLimited
 from agora.moderation import ratelimits, standings
 
 if TYPE_CHECKING:
     from agora.comments.models import Site
-    from agora.comments.services import Actor
+    from agora.identity import Actor
 
 TRUSTED_WEIGHT = 2.0
 ESTABLISHED_WEIGHT = 1.0
@@ -64,21 +65,13 @@ def refuse_banned(site: Site, actor: Actor, network_hash: str) -> None:
         raise Forbidden(f"You can no longer take part on {site.name}.", code="banned")
 
 
-def counted_network_hash(ip: str) -> str:
-    """The salted hash of the client's network, or "" when its network is not counted (loopback
-    without a configured proxy: that address speaks for everyone)."""
-    from agora.comments.services import hash_network
-
-    return hash_network(ip) if ratelimits.network_of(ip) else ""
-
-
 def _token_key(network: str) -> str:
     return f"reader-token:{network}"
 
 
 def admit_new_token(ip: str) -> None:
     """Count one new reader token for the client's network; 429 past the hourly limit."""
-    network = ratelimits.network_of(ip)
+    network = identity.network_of(ip)
     limit = settings.READER_TOKENS_PER_NETWORK_PER_HOUR
     if not network or not limit:
         return
@@ -91,7 +84,7 @@ def admit_new_token(ip: str) -> None:
 
 def new_tokens_last_hour(ip: str) -> int:
     """How many reader tokens the client's network was given in the last hour."""
-    network = ratelimits.network_of(ip)
+    network = identity.network_of(ip)
     limit = settings.READER_TOKENS_PER_NETWORK_PER_HOUR
     if not network or not limit:
         return 0

@@ -11,9 +11,10 @@ import pytest
 import time_machine
 from django.test import Client
 
+from agora import identity
 from agora.comments.models import Article
-from agora.errors import RateLimited
 from agora.moderation import ratelimits
+from agora.moderation.verdicts import Refusal
 from tests.api_client import post, reader_token
 from tests.moderation.conftest import post_direct
 
@@ -39,7 +40,7 @@ def test_no_window_edge_lets_more_than_the_limit_through(site, article_url, with
     for n in range(15):
         post_direct(site, article_url, f"Comment number {n} before the minute turns.")
     clock.shift(2)  # a new fixed window would start here and let 15 more through
-    with pytest.raises(RateLimited) as limited:
+    with pytest.raises(Refusal) as limited:
         post_direct(site, article_url, "Just after the minute turned.")
     assert "Try again in 58 seconds" in limited.value.message
     clock.shift(59)  # a whole window after the first comment
@@ -107,9 +108,9 @@ def test_concurrent_hits_through_redis_allow_exactly_the_limit(redis_url, settin
 
 
 def test_loopback_counts_when_a_proxy_is_configured_or_asked_for(settings):
-    assert ratelimits.network_of("127.0.0.1") == ""
+    assert identity.network_of("127.0.0.1") == ""
     settings.TRUSTED_PROXY_HOPS = 1
-    assert ratelimits.network_of("127.0.0.1") == "127.0.0.0/24"
+    assert identity.network_of("127.0.0.1") == "127.0.0.0/24"
     settings.TRUSTED_PROXY_HOPS = 0
     settings.RATE_LIMIT_LOOPBACK = True
-    assert ratelimits.network_of("::1") == "::/48"
+    assert identity.network_of("::1") == "::/48"

@@ -7,9 +7,9 @@ import ipaddress
 
 import pytest
 
-from agora.clientaddress import ProxyPolicy, client_address
 from agora.comments.models import Comment
-from agora.comments.services import hash_ip
+from agora.identity import ProxyPolicy, forwarded_client
+from agora.identity import hash_ip
 from agora.moderation.models import ModerationSettings
 from tests.api_client import reader_token
 
@@ -31,7 +31,7 @@ NETWORKS = ProxyPolicy(networks=(ipaddress.ip_network("10.0.0.0/8"), ipaddress.i
     (PROXY, "2001:db8::5, [2001:db8::7]", ProxyPolicy(hops=1), "2001:db8::7"),
 ])
 def test_the_client_is_counted_from_the_right(peer, header, policy, expected):
-    assert client_address(peer, header, policy) == expected
+    assert forwarded_client(peer, header, policy) == expected
 
 
 def _post(client, token: str, forwarded: str, n: int):

@@ -17,10 +17,9 @@ import time
 from functools import cache
 
 import redis
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-
-from agora.live import conf
 
 logger = logging.getLogger("agora.live")
 
@@ -40,9 +39,14 @@ def _client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, health_check_interval=30, **TIMEOUTS)
 
 
+def ping(url: str) -> None:
+    """Raises one of ERRORS when Redis at `url` does not answer."""
+    _client(url).ping()
+
+
 def client() -> redis.Redis | None:
     """The Redis client, or None without Redis or while it is considered down."""
-    url = conf.redis_url()
+    url = settings.REDIS_URL
     if not url or is_down():
         return None
     return _client(url)

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
-from agora.live import redis_state
+from agora.infra import redis_state
 
 
 def _resilient(name: str):
