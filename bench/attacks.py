@@ -213,14 +213,18 @@ def hung_redis(redis_url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--only", choices=["flood", "tokens", "redis"], help="run one scenario")
     parser.add_argument("--redis", help="Redis for the hung-Redis run (a database the run may use)")
     args = parser.parse_args()
-    flood(args.seconds)
-    token_rotation()
-    if args.redis:
-        hung_redis(args.redis)
-    else:
-        print("\n(hung Redis skipped: pass --redis redis://host:port/db)")
+    if args.only in (None, "flood"):
+        flood(args.seconds)
+    if args.only in (None, "tokens"):
+        token_rotation()
+    if args.only in (None, "redis"):
+        if args.redis:
+            hung_redis(args.redis)
+        else:
+            print("\n(hung Redis skipped: pass --redis redis://host:port/db)")
 
 
 if __name__ == "__main__":
