@@ -3,7 +3,7 @@ tokens are handed out, and the bans that keep a banned reader from acting at all
 
 A reader token is free, so by itself it earns nothing: a token's flags and votes carry little
 weight until it has standing, which comes with age (READER_STANDING_SECONDS), an approved comment
-on the site, or an account. Flags count once per network, at the weight of its strongest
+on the site that is an hour old, or an account. Flags count once per network, at the weight of its strongest
 reporter. New tokens are rate-limited per network, and a network that asks for many of them is
 a signal the pipeline shows moderators (see docs/moderation.md).
 """
