@@ -8,8 +8,7 @@ import ipaddress
 import pytest
 
 from agora.comments.models import Comment
-from agora.identity import ProxyPolicy, forwarded_client
-from agora.identity import hash_ip
+from agora.identity import ProxyPolicy, forwarded_client, hash_ip
 from agora.moderation.models import ModerationSettings
 from tests.api_client import reader_token
 
