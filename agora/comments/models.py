@@ -232,6 +232,10 @@ class Vote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "voter"], name="vote_once"),
             models.CheckConstraint(condition=Q(value=1) | Q(value=-1), name="vote_value"),
+            # Holds the once-per-network rule under concurrent votes too.
+            models.UniqueConstraint(fields=["comment", "network_hash"],
+                                    condition=Q(from_new_reader=True, counted=True),
+                                    name="vote_new_reader_once_per_network"),
         ]
 
 

@@ -319,13 +319,29 @@ def vote(comment: Comment, value: int, actor: Actor) -> Comment:
         with transaction.atomic():
             counted = not new_reader or not Vote.objects.filter(
                 comment=comment, network_hash=network, from_new_reader=True, counted=True).exists()
-            Vote.objects.create(comment=comment, voter=actor.voter_key, value=value, counted=counted,
-                                from_new_reader=new_reader, network_hash=network)
+            counted = _store_vote(comment, actor.voter_key, value, counted, new_reader, network)
             if counted:
                 _count_vote(comment, value)
     except IntegrityError:
         raise Conflict("You have already voted on this comment.", code="already_voted") from None
     return comment
+
+
+def _store_vote(comment: Comment, voter: str, value: int, counted: bool, new_reader: bool,
+                network: str) -> bool:
+    """Store the vote; whether it counts. A concurrent new reader of the same network may have
+    been counted first (the constraint says so): then this one is kept uncounted."""
+    fields = {"comment": comment, "voter": voter, "value": value, "from_new_reader": new_reader,
+              "network_hash": network}
+    try:
+        with transaction.atomic():
+            Vote.objects.create(counted=counted, **fields)
+            return counted
+    except IntegrityError:
+        if not (new_reader and counted) or Vote.objects.filter(comment=comment, voter=voter).exists():
+            raise
+    Vote.objects.create(counted=False, **fields)
+    return False
 
 
 def _count_vote(comment: Comment, value: int) -> None:

@@ -4,10 +4,12 @@ shown to moderators, and bans hold (votes, flags, subscriptions; networks and li
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -203,3 +205,27 @@ def test_removing_a_banned_authors_comments_is_one_logged_action(site, client, c
         "rejected"}
     entry = AuditEntry.objects.get(action="author.remove_comments")
     assert (entry.after["rejected"], entry.reason) == ([comment_id], "Spam run")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_fresh_votes_from_one_network_count_once(site, client, without_model):
+    comment_id = post(client, new_token(client, address(1)), address(1))[1]["comment"]["id"]
+    voters = [(new_token(client, address(5, host)), address(5, host)) for host in range(6)]
+    start = threading.Barrier(len(voters))
+    statuses: list[int] = []
+
+    def cast(token: str, ip: str) -> None:
+        start.wait()
+        try:
+            statuses.append(vote(Client(HTTP_ORIGIN=ORIGIN), comment_id, token, ip))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cast, args=voter) for voter in voters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 6
+    assert Comment.objects.get(pk=comment_id).upvotes == 1
+    assert Vote.objects.filter(comment_id=comment_id, counted=True).count() == 1

@@ -25,4 +25,8 @@ class Migration(migrations.Migration):
             name='network_hash',
             field=models.CharField(blank=True, max_length=64),
         ),
+        migrations.AddConstraint(
+            model_name='vote',
+            constraint=models.UniqueConstraint(condition=models.Q(('counted', True), ('from_new_reader', True)), fields=('comment', 'network_hash'), name='vote_new_reader_once_per_network'),
+        ),
     ]
