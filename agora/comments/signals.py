@@ -11,5 +11,7 @@ from them, `agora.jobs` queues webhooks and e-mail.
 
 from django.dispatch import Signal
 
-comment_posted = Signal()
-comment_changed = Signal()
+# Sent on every post: the receivers of a sender are looked up once, not on every send
+# (connecting or disconnecting a receiver clears that cache).
+comment_posted = Signal(use_caching=True)
+comment_changed = Signal(use_caching=True)
