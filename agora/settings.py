@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "agora.perspective",
     "agora.demo",
     "agora.modelops",
+    "agora.dsa",
 ]
 
 MIDDLEWARE = [
