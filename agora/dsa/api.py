@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from agora.comments import services
 from agora.comments.api import ErrorOut, _actor
@@ -110,7 +111,7 @@ def send_notice(request: HttpRequest, payload: NoticeIn):
                               payload.notifier_email, payload.good_faith)
     comment = services.get_comment(payload.comment)
     _origin_checked(request, comment.site)
-    return 201, presenters.notice(notices.submit(form, _actor(request)))
+    return Status(201, presenters.notice(notices.submit(form, _actor(request))))
 
 
 @router.get("/dsa/notices/{reference}", response={200: NoticeOut, 404: ErrorOut})
@@ -127,7 +128,7 @@ def appeal_notice(request: HttpRequest, reference: str, payload: AppealIn):
     notice = _notice(reference)
     appeal = appeals.file_for_notice(notice, _actor(request), text=payload.text, key=payload.key,
                                      email=payload.email)
-    return 201, presenters.appeal(appeal)
+    return Status(201, presenters.appeal(appeal))
 
 
 @router.get("/dsa/comments/{comment_id}/statement", response={200: StatementOut, 404: ErrorOut},
@@ -154,4 +155,4 @@ def appeal_statement(request: HttpRequest, puid: str, payload: AppealIn):
     """Art. 20 DSA: within the period named in the statement, once per statement."""
     appeal = appeals.file_for_statement(_statement(puid), _actor(request), text=payload.text, key=payload.key,
                                         email=payload.email)
-    return 201, presenters.appeal(appeal)
+    return Status(201, presenters.appeal(appeal))
