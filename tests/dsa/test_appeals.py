@@ -34,7 +34,8 @@ def _key(statement: Statement) -> str:
 
 def test_the_author_files_a_complaint_with_the_statement_link(client, removal, mailoutbox, committing):
     with committing():
-        status, body = appeal(client, f"statements/{removal.puid}", key=_key(removal), email="ana@example.org")
+        status, body = appeal(client, f"statements/{removal.puid}", key=_key(removal),
+                              email="ana@example.org")
     assert status == 201 and body["status"] == "open"
     filed = Appeal.objects.get()
     assert filed.party == Appeal.Party.AUTHOR and filed.first_moderator == removal.moderator
@@ -46,7 +47,8 @@ def test_the_author_files_a_complaint_with_the_statement_link(client, removal, m
 
 
 def test_the_author_may_also_prove_it_with_their_reader_token(removal):
-    filed = appeals.file_for_statement(removal, services.Actor(reader_id="author-reader"), text="Please look again.")
+    filed = appeals.file_for_statement(removal, services.Actor(reader_id="author-reader"),
+                                       text="Please look again.")
     assert filed.statement == removal
 
 
@@ -59,7 +61,8 @@ def test_nobody_else_can_file_a_complaint(client, removal, who, key):
 
 
 def test_a_notifier_key_is_not_an_author_key(client, removal):
-    status, _ = appeal(client, f"statements/{removal.puid}", key=links.party_key(links.NOTIFIER, removal.puid))
+    notifier_key = links.party_key(links.NOTIFIER, removal.puid)
+    status, _ = appeal(client, f"statements/{removal.puid}", key=notifier_key)
     assert status == 403
 
 
@@ -109,7 +112,8 @@ def test_the_first_moderator_may_not_decide_and_another_one_reverses(removal, mo
     assert Comment.objects.get(pk=removal.comment_id).status == "rejected"
 
     with committing():
-        decided = appeals.decide(filed, second_moderator, outcome="reverse", reasons="A fair quote of the ruling.")
+        decided = appeals.decide(filed, second_moderator, outcome="reverse",
+                                 reasons="A fair quote of the ruling.")
     assert decided.status == Appeal.Status.REVERSED and decided.decided_by == second_moderator
     assert Comment.objects.get(pk=removal.comment_id).status == "approved"
     restore = Decision.objects.filter(comment_id=removal.comment_id).first()
@@ -163,7 +167,8 @@ def test_the_notifier_contests_a_decision_not_to_act(client, published, moderato
     assert Comment.objects.get(pk=published.pk).status == "rejected"
     statement = Statement.objects.get(comment=published, restriction=Statement.Restriction.REMOVAL)
     assert statement.notice == notice and statement.source == Statement.Source.NOTICE
-    assert statement.ground == Statement.Ground.ILLEGAL and statement.legal_ground == "§ 186 StGB (defamation)"
+    assert statement.ground == Statement.Ground.ILLEGAL
+    assert statement.legal_ground == "§ 186 StGB (defamation)"
     assert Notice.objects.get(pk=notice.pk).status == Notice.Status.ACTIONED
 
 

@@ -55,8 +55,9 @@ def test_a_pipeline_hold_gets_an_automated_statement_the_author_can_read(client,
 
 def test_a_model_decision_names_the_model_version(site):
     held = comment(article(site), "You people are vermin.", reasons=[
-        {"phase": "model", "rule": "toxicity", "message": "The model scores this comment high for insult 0.93.",
-         "spans": [], "scores": {"insult": 0.93}}])
+        {"phase": "model", "rule": "toxicity",
+         "message": "The model scores this comment high for insult 0.93.", "spans": [],
+         "scores": {"insult": 0.93}}])
     statement = Statement.objects.get(comment=held)
     assert statement.phase == "model" and statement.model_version.startswith("shipped-")
     assert "insult 0.93" in statement.facts
@@ -64,7 +65,8 @@ def test_a_model_decision_names_the_model_version(site):
 
 def test_annotations_are_not_the_deciding_phase(site):
     held = comment(article(site), "Ban the cars.", reasons=[
-        {"phase": "model", "rule": "language_unsupported", "message": "Unsupported.", "spans": [], "scores": {}},
+        {"phase": "model", "rule": "language_unsupported", "message": "Unsupported.", "spans": [],
+         "scores": {}},
         *toxic_reasons("Ban the cars.", "cars")])
     assert Statement.objects.get(comment=held).phase == "wordlist"
 
@@ -156,5 +158,6 @@ def test_ban_rows_restrict_the_service_not_a_comment(site, moderator):
 
 
 def test_add_months_keeps_the_day_or_takes_the_last_one():
-    assert statements.add_months(datetime(2026, 8, 31, 12, tzinfo=UTC), 6) == datetime(2027, 2, 28, 12, tzinfo=UTC)
+    end_of_august = datetime(2026, 8, 31, 12, tzinfo=UTC)
+    assert statements.add_months(end_of_august, 6) == datetime(2027, 2, 28, 12, tzinfo=UTC)
     assert statements.add_months(datetime(2026, 1, 15, tzinfo=UTC), 6) == datetime(2026, 7, 15, tzinfo=UTC)
