@@ -89,17 +89,21 @@ def notice_page(request: HttpRequest, reference: str) -> HttpResponse:
     })
 
 
+def _complain(request: HttpRequest, page: str, reference: str, key: str, file: Callable[..., Any],
+              subject: Any) -> HttpResponseRedirect:
+    """File the complaint from the form under a decision; back to that page with the outcome."""
+    def run() -> str:
+        file(subject, _reader(request), text=request.POST.get("text", ""), key=key,
+             email=request.POST.get("email", ""))
+        return "Your complaint was received. A moderator who did not take the decision will review it."
+
+    return _acted(request, f"{reverse(page, args=[reference])}?key={key}", run)
+
+
 @require_POST
 def notice_appeal(request: HttpRequest, reference: str) -> HttpResponse:
     notice, key = _notice_for_party(request, reference)
-    target = f"{reverse('dsa:notice', args=[reference])}?key={key}"
-
-    def run() -> str:
-        appeals.file_for_notice(notice, _reader(request), text=request.POST.get("text", ""), key=key,
-                                email=request.POST.get("email", ""))
-        return "Your complaint was received. A moderator will review the decision."
-
-    return _acted(request, target, run)
+    return _complain(request, "dsa:notice", reference, key, appeals.file_for_notice, notice)
 
 
 # ---- authors --------------------------------------------------------------------------------------
@@ -126,14 +130,7 @@ def statement_page(request: HttpRequest, puid: str) -> HttpResponse:
 @require_POST
 def statement_appeal(request: HttpRequest, puid: str) -> HttpResponse:
     statement, key = _statement_for_author(request, puid)
-    target = f"{reverse('dsa:statement', args=[puid])}?key={key}"
-
-    def run() -> str:
-        appeals.file_for_statement(statement, _reader(request), text=request.POST.get("text", ""), key=key,
-                                   email=request.POST.get("email", ""))
-        return "Your complaint was received. A moderator who did not take the decision will review it."
-
-    return _acted(request, target, run)
+    return _complain(request, "dsa:statement", puid, key, appeals.file_for_statement, statement)
 
 
 @require_GET
