@@ -115,7 +115,7 @@ class Notice(models.Model):
         NO_ACTION = "no_action", "No action taken"
 
     reference = models.CharField(max_length=32, unique=True, default=_reference)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="dsa_notices")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="dsa_notices")
     # Kept when the comment goes (account deletion): the notice must still say what it was about.
     comment = models.ForeignKey(Comment, null=True, on_delete=models.SET_NULL, related_name="dsa_notices")
     comment_ref = models.PositiveBigIntegerField(help_text="The comment's id, kept if it is deleted.")
@@ -190,7 +190,7 @@ class Statement(models.Model):
         NOT_AUTOMATED = "not_automated", "Decided by a moderator"
 
     puid = models.CharField(max_length=32, unique=True, default=_reference)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="dsa_statements")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="dsa_statements")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="dsa_statements")
     comment_ref = models.PositiveBigIntegerField(null=True, blank=True)
@@ -208,7 +208,7 @@ class Statement(models.Model):
     explanation = models.TextField(blank=True)
     category = models.CharField(max_length=80, choices=Category.choices)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.VOLUNTARY)
-    notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.PROTECT,
+    notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.RESTRICT,
                                related_name="statements")
     automated_detection = models.BooleanField(default=False)
     automation = models.CharField(max_length=16, choices=Automation.choices)
@@ -264,11 +264,11 @@ class Appeal(models.Model):
         REVERSED = "reversed", "Decision reversed"
 
     reference = models.CharField(max_length=32, unique=True, default=_reference)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="dsa_appeals")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="dsa_appeals")
     party = models.CharField(max_length=16, choices=Party.choices)
-    statement = models.OneToOneField(Statement, null=True, blank=True, on_delete=models.PROTECT,
+    statement = models.OneToOneField(Statement, null=True, blank=True, on_delete=models.RESTRICT,
                                      related_name="appeal")
-    notice = models.OneToOneField(Notice, null=True, blank=True, on_delete=models.PROTECT,
+    notice = models.OneToOneField(Notice, null=True, blank=True, on_delete=models.RESTRICT,
                                   related_name="appeal")
     text = models.TextField()
     contact_email = models.EmailField(blank=True)
