@@ -70,7 +70,7 @@ def _check_window(until: datetime, now: datetime) -> None:
                         code="appeal_window_closed")
 
 
-def _still_restricted(statement: Statement) -> bool:
+def still_restricted(statement: Statement) -> bool:
     if statement.restriction in (Statement.Restriction.HOLD, Statement.Restriction.REMOVAL):
         comment = statement.comment
         return comment is not None and comment.status != Comment.Status.APPROVED
@@ -114,7 +114,7 @@ def file_for_statement(statement: Statement, actor: services.Actor, *, text: str
     text, email = _clean_text(text), _clean_email(email)
     if Appeal.objects.filter(statement=statement).exists():
         raise Conflict("A complaint about this decision was already filed.", code="already_appealed")
-    if not _still_restricted(statement):
+    if not still_restricted(statement):
         raise Conflict("This restriction has already been lifted; there is nothing to complain about.",
                        code="not_restricted")
     user = statement.author_user

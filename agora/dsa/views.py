@@ -122,7 +122,8 @@ def statement_page(request: HttpRequest, puid: str) -> HttpResponse:
     appeal = presenters.appeal_of(statement)
     return render(request, "dsa/statement_page.html", {
         "statement": statement, "key": key, "appeal": appeal,
-        "can_appeal": appeal is None and timezone.now() <= statement.appeal_until,
+        "can_appeal": appeal is None and timezone.now() <= statement.appeal_until
+        and appeals.still_restricted(statement),
         "settings": DsaSettings.for_site(statement.site),
     })
 

@@ -95,8 +95,12 @@ def test_empty_complaints_and_unknown_statements(client, removal):
     assert not Appeal.objects.exists()
 
 
-def test_a_lifted_restriction_cannot_be_appealed(removal, second_moderator):
+def test_a_lifted_restriction_cannot_be_appealed(client, removal, second_moderator):
+    page = client.get(f"/dsa/statements/{removal.puid}", {"key": _key(removal)}).content.decode()
+    assert "File complaint" in page
     actions.approve(removal.comment, second_moderator)
+    page = client.get(f"/dsa/statements/{removal.puid}", {"key": _key(removal)}).content.decode()
+    assert "File complaint" not in page and 'id="no-appeal"' in page
     with pytest.raises(Conflict) as refused:
         appeals.file_for_statement(removal, services.Actor(), text="Restore it.", key=_key(removal))
     assert refused.value.code == "not_restricted"

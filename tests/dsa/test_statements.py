@@ -12,7 +12,7 @@ from agora.comments.models import Comment
 from agora.dsa import links, statements, tdb
 from agora.dsa.models import DsaSettings, ImmutableError, Statement
 from agora.moderation import actions
-from agora.moderation.models import ModerationSettings
+from agora.moderation.models import ModerationSettings, WordListEntry, WordListState
 from tests.dsa.conftest import make_user
 from tests.dsa.helpers import reader_token
 from tests.moderation_workspace.factories import article, comment, toxic_reasons
@@ -161,3 +161,17 @@ def test_add_months_keeps_the_day_or_takes_the_last_one():
     end_of_august = datetime(2026, 8, 31, 12, tzinfo=UTC)
     assert statements.add_months(end_of_august, 6) == datetime(2027, 2, 28, 12, tzinfo=UTC)
     assert statements.add_months(datetime(2026, 1, 15, tzinfo=UTC), 6) == datetime(2026, 7, 15, tzinfo=UTC)
+
+
+def test_a_comment_rejected_at_posting_links_its_author_to_the_statement(client, site):
+    WordListState.objects.create(site=site, defaults_loaded=True)
+    WordListEntry.objects.create(site=site, phrase="scoundrel", kind=WordListEntry.Kind.BANNED)
+    token = reader_token(client)
+    posted = _post(client, token, "The minister is a scoundrel.")
+    assert posted["result"] == "rejected"
+    own = client.get(f"/api/v1/dsa/comments/{posted['comment']['id']}/statement", HTTP_X_AGORA_READER=token)
+    statement = own.json()
+    assert statement["restriction"] == "removal" and statement["phase"] == "wordlist"
+    assert statement["automation"] == "fully"
+    assert "scoundrel" in statement["facts"]
+    assert client.get("/api/v1/dsa/comments/987654/statement", HTTP_X_AGORA_READER=token).status_code == 404
