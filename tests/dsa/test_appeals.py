@@ -185,3 +185,15 @@ def test_the_notifier_complaint_window_counts_from_the_decision(published, moder
         appeals.file_for_notice(decided, services.Actor(), text="Late.", key=key,
                                 now=decided.decided_at + timedelta(days=200))
     assert not Appeal.objects.exists()
+
+
+def test_the_statement_page_form_files_the_complaint_or_explains_why_not(client, removal):
+    path = f"/dsa/statements/{removal.puid}/appeal"
+    refused = client.post(path, {"key": _key(removal), "text": "  "}, follow=True)
+    assert "Explain why the decision should be changed." in refused.content.decode()
+    assert not Appeal.objects.exists()
+    assert client.post(path, {"text": "No key."}).status_code == 404
+    assert not Appeal.objects.exists()
+    filed = client.post(path, {"key": _key(removal), "text": "A quote."}, follow=True).content.decode()
+    assert "Your complaint was received." in filed and 'id="appeal-status">Open' in filed
+    assert Appeal.objects.get().text == "A quote."
