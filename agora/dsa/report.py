@@ -81,8 +81,9 @@ def _own_initiative(statements: QuerySet) -> dict[str, Any]:
 
 
 def _accuracy(statements: QuerySet) -> dict[str, Any]:
-    """How often automated decisions were undone: on appeal, or by a moderator on review."""
-    automated = list(statements.filter(automation=Statement.Automation.FULLY)
+    """How often automated decisions were undone: on appeal, or by a moderator on review. Holds
+    of pre-moderation and the trust ramp (phase "trust") judge no content and are left out."""
+    automated = list(statements.filter(automation=Statement.Automation.FULLY).exclude(phase="trust")
                      .values("pk", "comment_id", "created_at"))
     on_appeal = set(Appeal.objects.filter(statement_id__in=[s["pk"] for s in automated],
                                           status=Appeal.Status.REVERSED)
