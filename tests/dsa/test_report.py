@@ -122,3 +122,13 @@ def test_agora_transparency_report_runs_as_a_command(tmp_path):
     run_agora(env, "shell", "-c", seed)
     printed = run_agora(env, "transparency-report", "--site", "demo", "--format", "csv")
     assert printed.splitlines()[0] == "metric,value" and "notices.total,0" in printed.splitlines()
+
+
+def test_pre_moderation_holds_do_not_count_against_the_automated_means(site, moderator):
+    held = _stored(site, "held by pre-moderation")
+    _decide(held, "pending", at(2), "trust")
+    _decide(held, "approved", at(3), actor=moderator)
+    figures = report.build(site, *MARCH)
+    assert figures["statements_of_reasons"]["by_automation"] == {"fully": 1}
+    assert figures["automated_means"] == {"automated_decisions": 0, "reversed_on_appeal": 0,
+                                          "reversed_by_moderator": 0, "reversal_rate": None}
