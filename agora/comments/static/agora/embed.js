@@ -45,7 +45,10 @@ const plural = n => n + (n === 1 ? " comment" : " comments");
 const appealLink = id => h("a", {href: "#", class: "mu", onclick: async e => {
   e.preventDefault();
   const tab = open("", "_blank");
-  try { tab.location = (await api(`/dsa/comments/${id}/statement`)).url } catch (x) { tab.close() }
+  try {
+    const url = (await api(`/dsa/comments/${id}/statement`)).url;
+    if (tab) tab.location = url; else location.assign(url); // a blocked popup: this tab
+  } catch (x) { tab?.close() }
 }}, "Why? / Appeal");
 let uid = 0;
 
