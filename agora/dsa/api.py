@@ -10,10 +10,10 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from agora.comments import services
-from agora.comments.api import ErrorOut, _actor
 from agora.dsa import appeals, notices, presenters
 from agora.dsa.models import Notice, Statement
 from agora.errors import NotFound
+from agora.http import ErrorOut, request_actor
 
 router = Router(tags=["dsa"])
 _ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -111,13 +111,13 @@ def send_notice(request: HttpRequest, payload: NoticeIn):
                               payload.notifier_email, payload.good_faith)
     comment = services.get_comment(payload.comment)
     _origin_checked(request, comment.site)
-    return Status(201, presenters.notice(notices.submit(form, _actor(request))))
+    return Status(201, presenters.notice(notices.submit(form, request_actor(request))))
 
 
 @router.get("/dsa/notices/{reference}", response={200: NoticeOut, 404: ErrorOut})
 def get_notice(request: HttpRequest, reference: str, key: str = ""):
     notice = _notice(reference)
-    if not appeals.is_notifier(notice, _actor(request), key):
+    if not appeals.is_notifier(notice, request_actor(request), key):
         raise NotFound(f"No notice {reference[:40]}.", code="notice_not_found")
     return presenters.notice(notice)
 
@@ -126,7 +126,7 @@ def get_notice(request: HttpRequest, reference: str, key: str = ""):
              summary="Contest a decision not to act on a notice")
 def appeal_notice(request: HttpRequest, reference: str, payload: AppealIn):
     notice = _notice(reference)
-    appeal = appeals.file_for_notice(notice, _actor(request), text=payload.text, key=payload.key,
+    appeal = appeals.file_for_notice(notice, request_actor(request), text=payload.text, key=payload.key,
                                      email=payload.email)
     return Status(201, presenters.appeal(appeal))
 
@@ -136,7 +136,7 @@ def appeal_notice(request: HttpRequest, reference: str, payload: AppealIn):
 def own_statement(request: HttpRequest, comment_id: int):
     comment = services.get_comment(comment_id)
     statement = Statement.objects.filter(comment=comment).select_related("site").first()
-    if statement is None or not _actor(request).owns(comment):
+    if statement is None or not request_actor(request).owns(comment):
         raise NotFound(f"No statement for comment {comment_id}.", code="statement_not_found")
     return presenters.statement(statement)
 
@@ -144,7 +144,7 @@ def own_statement(request: HttpRequest, comment_id: int):
 @router.get("/dsa/statements/{puid}", response={200: StatementOut, 404: ErrorOut})
 def get_statement(request: HttpRequest, puid: str, key: str = ""):
     statement = _statement(puid)
-    if not appeals.is_author(statement, _actor(request), key):
+    if not appeals.is_author(statement, request_actor(request), key):
         raise NotFound(f"No statement {puid[:40]}.", code="statement_not_found")
     return presenters.statement(statement)
 
@@ -153,6 +153,6 @@ def get_statement(request: HttpRequest, puid: str, key: str = ""):
              summary="File a complaint about a statement of reasons")
 def appeal_statement(request: HttpRequest, puid: str, payload: AppealIn):
     """Art. 20 DSA: within the period named in the statement, once per statement."""
-    appeal = appeals.file_for_statement(_statement(puid), _actor(request), text=payload.text, key=payload.key,
-                                        email=payload.email)
+    appeal = appeals.file_for_statement(_statement(puid), request_actor(request), text=payload.text,
+                                        key=payload.key, email=payload.email)
     return Status(201, presenters.appeal(appeal))

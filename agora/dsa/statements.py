@@ -10,18 +10,16 @@ more than the decision row (a notice, the law the moderator named) says so with
 from __future__ import annotations
 
 import calendar
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from agora.comments.models import Comment
 from agora.dsa import mail
 from agora.dsa.models import Category, DsaSettings, Notice, Statement
+from agora.moderation import scoring
 from agora.moderation.models import AuditEntry, Decision, Standing
 
 _context: ContextVar[dict[str, Any] | None] = ContextVar("dsa_statement_context", default=None)
@@ -49,29 +47,6 @@ def add_months(moment: datetime, months: int) -> datetime:
     month_index = moment.month - 1 + months
     year, month = moment.year + month_index // 12, month_index % 12 + 1
     return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
-
-
-@cache
-def _file_digest(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-
-
-def model_version(site: Any) -> str:
-    """Which toxicity model scores the site's comments: a trained version or the shipped one."""
-    try:
-        from agora.modelops.services import active_version
-
-        version = active_version(site) or active_version(None)
-    except Exception:  # no modelops tables: the shipped model
-        version = None
-    if version is not None:
-        return f"modelops-{version.pk}"
-    from agora.toxicity import model as shipped
-
-    try:
-        return f"shipped-{_file_digest(str(shipped.DEFAULT_PATH))}"
-    except (AttributeError, OSError):
-        return "shipped"
 
 
 def _decisive_phase(decision: Decision) -> str:
@@ -140,7 +115,8 @@ def for_decision(decision: Decision) -> Statement | None:
                      else Statement.Restriction.HOLD),
         facts=_facts(decision, context), automated_detection=detected,
         automation=Statement.Automation.FULLY if automated else Statement.Automation.NOT_AUTOMATED,
-        phase=phase, model_version=model_version(comment.site) if "model" in _phases(decision) else "",
+        phase=phase,
+        model_version=scoring.model_version(comment.site) if "model" in _phases(decision) else "",
         moderator=decision.actor, decision=decision,
     )
     _mail_author(statement)
