@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "agora.perspective",
     "agora.demo",
     "agora.modelops",
+    "agora.dsa",
 ]
 
 MIDDLEWARE = [
