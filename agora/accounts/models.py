@@ -3,6 +3,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agora.i18n.languages import LANGUAGES
 
 
 class User(AbstractUser):
@@ -21,6 +24,9 @@ class User(AbstractUser):
     sso_subject = models.CharField(max_length=255, blank=True)
     # Set when the user asks for deletion; `agora purge_deleted_accounts` completes it later.
     deletion_requested_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGES, blank=True,
+        help_text=_("Language of Agora's pages and e-mails for this account. Empty: the browser's."))
 
     def public_name(self) -> str:
         return self.display_name or self.username
@@ -30,14 +36,16 @@ class SiteRole(models.Model):
     """A user's role on one site. Admins (superusers) need none: they act on every site."""
 
     class Role(models.TextChoices):
-        MODERATOR = "moderator"
-        ADMIN = "admin"
+        MODERATOR = "moderator", _("Moderator")
+        ADMIN = "admin", _("Admin")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="site_roles")
     site = models.ForeignKey("comments.Site", on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MODERATOR)
 
     class Meta:
+        verbose_name = _("site role")
+        verbose_name_plural = _("site roles")
         constraints = [models.UniqueConstraint(fields=["user", "site"], name="one_role_per_site")]
 
     def __str__(self) -> str:
@@ -59,8 +67,8 @@ class SiteAuthSettings(models.Model):
     """How one site lets people comment, and what happens to their data."""
 
     class DeletionPolicy(models.TextChoices):
-        ANONYMISE = "anonymise", "Keep the text, remove the author"
-        REMOVE = "remove", "Remove the text, keep the place in the thread"
+        ANONYMISE = "anonymise", _("Keep the text, remove the author")
+        REMOVE = "remove", _("Remove the text, keep the place in the thread")
 
     site = models.OneToOneField("comments.Site", on_delete=models.CASCADE, related_name="auth_settings")
     anonymous_allowed = models.BooleanField(
@@ -79,7 +87,7 @@ class SiteAuthSettings(models.Model):
         default=90, help_text="Hashed IP addresses of comments older than this are erased.")
 
     class Meta:
-        verbose_name = "site sign-in and privacy settings"
+        verbose_name = _("site sign-in and privacy settings")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:

@@ -5,6 +5,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agora.i18n.languages import LANGUAGES
 
 
 def _new_api_key() -> str:
@@ -30,7 +33,14 @@ class Site(models.Model):
     max_depth = models.PositiveIntegerField(
         default=50, help_text="Deepest reply level stored; the widget indents at most 6."
     )
+    language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGES, default="en",
+        help_text=_("The newsroom's language: e-mails to readers without an account use it."))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
 
     def __str__(self) -> str:
         return self.name
@@ -62,6 +72,8 @@ class Article(models.Model):
     last_comment_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         constraints = [models.UniqueConstraint(fields=["site", "url"], name="article_unique_url")]
 
     def __str__(self) -> str:
@@ -84,9 +96,9 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        APPROVED = "approved"
-        PENDING = "pending"
-        REJECTED = "rejected"
+        APPROVED = "approved", _("Approved")
+        PENDING = "pending", _("Pending")
+        REJECTED = "rejected", _("Rejected")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="comments")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
@@ -134,6 +146,8 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [
             # One per sort of a thread page, with its tie-breakers, so that a page of a huge
             # thread is read from the index in order instead of sorted in memory.
@@ -169,6 +183,8 @@ class Vote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
         constraints = [
             models.UniqueConstraint(fields=["comment", "voter"], name="vote_once"),
             models.CheckConstraint(condition=Q(value=1) | Q(value=-1), name="vote_value"),

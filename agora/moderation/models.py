@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agora.comments.models import Article, Comment, Site
 
@@ -98,8 +99,8 @@ class ModerationSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "moderation settings"
-        verbose_name_plural = "moderation settings"
+        verbose_name = _("moderation settings")
+        verbose_name_plural = _("moderation settings")
 
     def __str__(self) -> str:
         return f"Moderation settings of {self.site}"
@@ -141,6 +142,8 @@ class Decision(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["comment", "-created_at"]),
@@ -159,10 +162,10 @@ class Flag(models.Model):
     """A reader's report of a comment."""
 
     class Reason(models.TextChoices):
-        ABUSIVE = "abusive"
-        SPAM = "spam"
-        OFF_TOPIC = "off_topic"
-        ILLEGAL = "illegal"
+        ABUSIVE = "abusive", _("Abusive")
+        SPAM = "spam", _("Spam")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        ILLEGAL = "illegal", _("Illegal")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
     reason = models.CharField(max_length=16, choices=Reason.choices)
@@ -172,6 +175,8 @@ class Flag(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
         constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="flag_once")]
         indexes = [models.Index(fields=["comment", "created_at"])]
 
@@ -183,8 +188,8 @@ class WordListEntry(models.Model):
     """A banned (reject) or suspect (hold) word or phrase of one site."""
 
     class Kind(models.TextChoices):
-        BANNED = "banned"
-        SUSPECT = "suspect"
+        BANNED = "banned", _("Banned")
+        SUSPECT = "suspect", _("Suspect")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="word_list")
     phrase = models.CharField(max_length=200)
@@ -192,8 +197,8 @@ class WordListEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "word list entry"
-        verbose_name_plural = "word list"
+        verbose_name = _("word list entry")
+        verbose_name_plural = _("word list")
         constraints = [models.UniqueConstraint(fields=["site", "phrase"], name="wordlist_unique_phrase")]
 
     def __str__(self) -> str:
@@ -233,6 +238,8 @@ class Standing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("author standing")
+        verbose_name_plural = _("author standings")
         constraints = [
             models.UniqueConstraint(fields=["site", "user"], condition=Q(user__isnull=False),
                                     name="standing_unique_user"),
@@ -282,7 +289,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["site", "-created_at"]),
                    models.Index(fields=["target_type", "target_id"])]
 
@@ -315,6 +323,8 @@ class Escalation(models.Model):
     )
 
     class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
         ordering = ["-started_at"]
         constraints = [models.UniqueConstraint(fields=["article"], condition=Q(ended_at__isnull=True),
                                                name="one_open_escalation_per_article")]
