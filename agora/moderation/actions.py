@@ -117,9 +117,10 @@ def bulk(comments: Iterable[Comment], action: str, moderator: User) -> int:
 def standing_for(site: Site, *, user: User | None = None, reader_id: str = "", email: str = "") -> Standing:
     """The author's standing on the site, created on first need (an account, a reader or an e-mail)."""
     if user is not None:
-        standing, _ = Standing.objects.get_or_create(site=site, user=user, defaults={"email": user.email})
+        standing, _created = Standing.objects.get_or_create(site=site, user=user,
+                                                            defaults={"email": user.email})
     elif reader_id:
-        standing, _ = Standing.objects.get_or_create(site=site, user=None, reader_id=reader_id,
+        standing, _created = Standing.objects.get_or_create(site=site, user=None, reader_id=reader_id,
                                                      defaults={"email": email})
     elif email:
         standing = Standing.objects.filter(site=site, user=None, reader_id="", email__iexact=email).first()

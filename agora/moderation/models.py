@@ -110,7 +110,7 @@ class ModerationSettings(models.Model):
         found = cls.objects.filter(site=site).first()
         if found is not None:
             return found
-        settings_row, _ = cls.objects.get_or_create(site=site)
+        settings_row, _created = cls.objects.get_or_create(site=site)
         return settings_row
 
 

@@ -79,8 +79,10 @@ KINDS = {"queue": QUEUES, "sort": SORTS, "label": LABELS, "phase": PHASES, "rule
 
 
 def name(kind: str, code: str) -> str:
-    """The translated name of a code, or the code itself when it has none (a site's own rule)."""
-    return str(KINDS[kind].get(code, code))
+    """The translated name of a code, or the code itself when it has none (a site's own rule).
+    The model's findings are named after its labels ("insult"), hence the second look-up."""
+    found = KINDS[kind].get(code) or (LABELS.get(code) if kind == "rule" else None)
+    return str(found or code)
 
 
 def script_messages() -> dict[str, str]:

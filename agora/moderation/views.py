@@ -147,7 +147,7 @@ def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpRe
     def run() -> dict[str, Any]:
         _COMMENT_ACTIONS[action](comment, request.user)
         return {"id": comment.pk, "status": comment.status, "previous": previous,
-                "message": _("Comment %(id)s: %(status)s.") % {
+                "message": _("Comment %(id)s %(status)s.") % {
                     "id": comment.pk, "status": names.name("status", comment.status)}}
 
     return _answer(request, reverse("moderation:queue", args=["pending"]), run)
