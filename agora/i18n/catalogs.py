@@ -137,7 +137,9 @@ def widget_problems(name: str, english: dict[str, str] | None = None) -> list[Pr
         return [Problem(str(path), "", "catalogue missing")]
     translated = widget_catalogue(name)
     where = str(path)
-    plural_bases = {_PLURAL_SUFFIX.sub("", key) for key in english if key.endswith("_other")}
+    # "nudge_other" is a reason, not a plural form: a plural key comes with its "_one".
+    plural_bases = {key[:-len("_other")] for key in english
+                    if key.endswith("_other") and f"{key[:-len('_other')]}_one" in english}
     wanted = dict(english)
     for base in plural_bases:
         for form in EXTRA_PLURAL_FORMS.get(name, ()):
