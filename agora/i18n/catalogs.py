@@ -54,7 +54,9 @@ def server_problems(path: Path) -> list[Problem]:
     if not path.exists():
         return [Problem(str(path), "", "catalogue missing")]
     found: list[Problem] = []
-    for entry in _polib().pofile(str(path)):
+    catalogue = _polib().pofile(str(path))
+    forms_wanted = _plural_count(catalogue.metadata.get("Plural-Forms", ""))
+    for entry in catalogue:
         if entry.obsolete:
             continue
         name = str(path)
@@ -62,12 +64,20 @@ def server_problems(path: Path) -> list[Problem]:
             found.append(Problem(name, entry.msgid, "fuzzy"))
         if entry.msgid_plural:
             forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+            if len(forms) != forms_wanted:
+                count = f"{len(forms)} plural forms, the language has {forms_wanted}"
+                found.append(Problem(name, entry.msgid, count))
             found += _plural_problems(name, entry.msgid, entry.msgid_plural, forms)
         elif not entry.msgstr.strip():
             found.append(Problem(name, entry.msgid, "untranslated"))
         elif placeholders(entry.msgstr) != placeholders(entry.msgid):
             found.append(Problem(name, entry.msgid, f"placeholders differ in {entry.msgstr!r}"))
     return found
+
+
+def _plural_count(header: str) -> int:
+    found = re.search(r"nplurals\s*=\s*(\d+)", header)
+    return int(found.group(1)) if found else 2
 
 
 def _plural_problems(name: str, singular: str, plural: str, forms: list[str]) -> list[Problem]:
@@ -109,6 +119,8 @@ def _messages(catalogue) -> dict[tuple[str | None, str], tuple[str, ...]]:
             continue
         forms = (tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural))
                  if entry.msgid_plural else (entry.msgstr,))
+        if not all(forms):
+            continue  # msgfmt and polib leave untranslated messages out of the .mo
         messages[(entry.msgctxt, entry.msgid)] = forms
     return messages
 
