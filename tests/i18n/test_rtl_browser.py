@@ -78,7 +78,7 @@ def _layout(page) -> dict:
 
 @pytest.mark.parametrize("username, lang, brand", [
     ("arabic", "ar", "إشراف Agora"),
-    ("hebrew", "he", "הניהול של Agora"),
+    ("hebrew", "he", "ניהול התגובות ב־Agora"),
 ])
 def test_the_workspace_mirrors_for_right_to_left_languages(workspace, chromium_path, tmp_path,
                                                            username, lang, brand):
