@@ -156,6 +156,11 @@ def widget_problems(name: str, english: dict[str, str] | None = None) -> list[Pr
     for base in plural_bases:
         for form in EXTRA_PLURAL_FORMS.get(name, ()):
             wanted.setdefault(f"{base}_{form}", english[f"{base}_other"])
+    # Optional forms (French "many" for millions) may be there too; without them, "other" is used.
+    for key in translated:
+        base = _PLURAL_SUFFIX.sub("", key)
+        if base in plural_bases and key not in wanted:
+            wanted[key] = english[f"{base}_other"]
     found = [Problem(where, key, "not in the English catalogue") for key in translated if key not in wanted]
     for key, source in wanted.items():
         text = translated.get(key)
