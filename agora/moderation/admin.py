@@ -71,8 +71,8 @@ class ModerationSettingsAdmin(AuditedAdmin):
 @admin.register(WordListEntry)
 class WordListEntryAdmin(AuditedAdmin):
     audit_action = "wordlist"
-    list_display = ("phrase", "kind", "site", "created_at")
-    list_filter = ("site", "kind")
+    list_display = ("phrase", "kind", "language", "site", "created_at")
+    list_filter = ("site", "kind", "language")
     search_fields = ("phrase",)
     list_editable = ("kind",)
 

@@ -57,6 +57,9 @@ class ModerationSettings(models.Model):
         default=0, help_text="Hold comments of commenters with fewer approved comments than this (0: off)."
     )
     premoderate_all = models.BooleanField(default=False, help_text="Hold every comment on this site.")
+    hold_unsupported_languages = models.BooleanField(
+        _("hold comments in languages the model does not read"), default=True,
+        help_text=_("Such comments wait for a moderator. Off: they are published, marked with the reason."))
     flag_threshold = models.PositiveIntegerField(
         default=3, help_text="Reader flags that hold an approved comment automatically (0: never)."
     )
@@ -194,6 +197,10 @@ class WordListEntry(models.Model):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="word_list")
     phrase = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BANNED)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True,
+        help_text=_("The language the entry is written in (e.g. de, ar): its inflected forms and "
+                    "spellings are matched too. Empty: matched as written."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -210,6 +217,8 @@ class WordListState(models.Model):
 
     site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="word_list_state")
     defaults_loaded = models.BooleanField(default=False)
+    # The shipped languages whose default lists were loaded (each once: deletions stay deleted).
+    default_languages = models.JSONField(default=list, blank=True)
     version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
