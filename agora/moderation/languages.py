@@ -86,18 +86,39 @@ def _prefixes(prefixes: tuple[str, ...], min_length: int) -> Callable[[str], Ite
     return forms
 
 
+def _gender_and_number(masculine: tuple[str, ...], feminine: tuple[str, ...], min_length: int,
+                       in_e: tuple[str, ...] = ()) -> Callable[[str], Iterator[str]]:
+    """Romance forms: a masculine "-o" entry also as its feminine and plurals; a feminine "-a"
+    entry only as its plural (the masculine of "bicha" is "bicho", an ordinary word)."""
+    by_ending = {"o": masculine, "a": feminine, "e": in_e}
+
+    def forms(word: str) -> Iterator[str]:
+        if len(word) >= min_length:
+            yield from (word[:-1] + ending for ending in by_ending.get(word[-1], ()))
+    return forms
+
+
+def _dutch(word: str) -> Iterator[str]:
+    """Plurals and inflections: klootzak -> klootzakken (doubled consonant), lijer -> lijers."""
+    if len(word) < 6:
+        return
+    yield from (word + "en", word + "s", word + "e")
+    if word[-1] not in "aeiouy" and word[-2] in "aeiouy" and word[-3] not in "aeiouy":
+        yield word + word[-1] + "en"
+
+
 # Endings as normalisation leaves them (no accents: Polish "ą" is "a", Turkish "ş" is "s").
 _INFLECTIONS: dict[str, Callable[[str], Iterator[str]]] = {
     # kurwa: kurwy, kurwie, kurwo, kurwą, kurwami; skurwysyn: skurwysyna, skurwysynu, skurwysyny
     "pl": _endings("aeoyi", ("a", "y", "i", "e", "ie", "o", "u", "om", "ami", "ach", "em", "owi", "ow"), 5),
-    # stronzo: stronza, stronzi, stronze
-    "it": _endings("aeio", ("o", "a", "i", "e"), 5),
+    # stronzo: stronza, stronzi, stronze; puttana: puttane
+    "it": _gender_and_number(("a", "i", "e"), ("e",), 5, in_e=("i",)),  # coglione: coglioni
     # pendejo: pendeja, pendejos, pendejas (the plural "s" the matcher already allows)
-    "es": _endings("ao", ("o", "a", "os", "as"), 5),
-    "pt": _endings("ao", ("o", "a", "os", "as", "inho", "inha"), 5),
+    "es": _gender_and_number(("a", "os", "as"), (), 5),
+    "pt": _gender_and_number(("a", "os", "as", "inho", "inha"), ("inha",), 5),
     # Idiot: Idioten; Arschloch: Arschlochs
     "de": _suffixes(("e", "en", "er", "es", "n", "s"), 6),
-    "nl": _suffixes(("en", "s", "e"), 6),
+    "nl": _dutch,
     # orospu: orospular, orospuya, orospunun; şerefsiz: şerefsizler, şerefsizsin
     "tr": _suffixes(("lar", "ler", "i", "u", "a", "e", "ya", "ye", "yi", "yu", "in", "un", "nin", "nun",
                      "dan", "den", "lari", "leri", "sin", "sun", "siniz", "sunuz", "ler", "cu", "ci"), 5),
