@@ -9,6 +9,7 @@ from django.core.management.utils import get_random_secret_key
 
 from agora import config
 from agora.i18n.languages import LANGUAGES as I18N_LANGUAGES
+from agora.i18n.languages import RIGHT_TO_LEFT as I18N_RIGHT_TO_LEFT
 
 DATA_DIR = config.data_dir()
 
@@ -147,6 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = I18N_LANGUAGES
+LANGUAGES_BIDI = sorted(I18N_RIGHT_TO_LEFT)
 LOCALE_PATHS = [Path(__file__).parent / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
