@@ -22,8 +22,10 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
+from django.utils.functional import Promise
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agora.accounts import throttle
 from agora.accounts.backends import ThrottledModelBackend, client_ip
@@ -198,14 +200,15 @@ def send_verification_email(user: User) -> None:
                           "(and spam folder), or try again later.", code="too_many_mails")
     token = signing.dumps({"u": user.pk, "e": user.email}, salt=_VERIFY_SALT, compress=False)
     link = _public_link(f"/accounts/verify/{quote(token, safe='')}")
+    _mail_link(user, link, gettext_lazy("Confirm your e-mail address"), gettext_lazy(
+        "Hello %(name)s,\n\nplease confirm your e-mail address for commenting:\n\n%(link)s\n\n"
+        "The link is valid for three days. If you did not sign up, ignore this message.\n"))
+
+
+def _mail_link(user: User, link: str, subject: Promise, body: Promise) -> None:
+    """A message with a link to the user, in the user's language (else the request's)."""
     with speaking(user):
-        send_mail(
-            _("Confirm your e-mail address"),
-            _("Hello %(name)s,\n\nplease confirm your e-mail address for commenting:\n\n%(link)s\n\n"
-              "The link is valid for three days. If you did not sign up, ignore this message.\n")
-            % {"name": user.public_name(), "link": link},
-            None, [user.email],
-        )
+        send_mail(str(subject), str(body) % {"name": user.public_name(), "link": link}, None, [user.email])
 
 
 def verify_email(token: str) -> User:
@@ -236,14 +239,9 @@ def request_password_reset(email: str) -> None:
         return
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     link = _public_link(f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}")
-    with speaking(user):
-        send_mail(
-            _("Reset your password"),
-            _("Hello %(name)s,\n\nset a new password here:\n\n%(link)s\n\n"
-              "The link works once and for two hours. If you did not ask for it, ignore this message.\n")
-            % {"name": user.public_name(), "link": link},
-            None, [user.email],
-        )
+    _mail_link(user, link, gettext_lazy("Reset your password"), gettext_lazy(
+        "Hello %(name)s,\n\nset a new password here:\n\n%(link)s\n\n"
+        "The link works once and for two hours. If you did not ask for it, ignore this message.\n"))
 
 
 def user_for_reset(uid: str, token: str) -> User:
