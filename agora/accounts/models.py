@@ -72,19 +72,19 @@ class SiteAuthSettings(models.Model):
 
     site = models.OneToOneField("comments.Site", on_delete=models.CASCADE, related_name="auth_settings")
     anonymous_allowed = models.BooleanField(
-        default=True, help_text="Readers may comment under a name without an account.")
-    signup_allowed = models.BooleanField(default=True, help_text="Readers may create Agora accounts.")
+        default=True, help_text=_("Readers may comment under a name without an account."))
+    signup_allowed = models.BooleanField(default=True, help_text=_("Readers may create Agora accounts."))
     require_verified_email = models.BooleanField(
-        default=False, help_text="Accounts must confirm their e-mail address before posting.")
+        default=False, help_text=_("Accounts must confirm their e-mail address before posting."))
     sso_secret = models.CharField(
         max_length=200, blank=True,
-        help_text="Shared secret for single sign-on tokens (HS256). Empty: single sign-on is off.")
+        help_text=_("Shared secret for single sign-on tokens (HS256). Empty: single sign-on is off."))
     sso_issuer = models.CharField(
-        max_length=200, blank=True, help_text="When set, SSO tokens must carry this `iss` claim.")
+        max_length=200, blank=True, help_text=_("When set, SSO tokens must carry this `iss` claim."))
     deletion_policy = models.CharField(max_length=16, choices=DeletionPolicy.choices,
                                        default=DeletionPolicy.ANONYMISE)
     ip_retention_days = models.PositiveIntegerField(
-        default=90, help_text="Hashed IP addresses of comments older than this are erased.")
+        default=90, help_text=_("Hashed IP addresses of comments older than this are erased."))
 
     class Meta:
         verbose_name = _("site sign-in and privacy settings")

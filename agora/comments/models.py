@@ -17,21 +17,21 @@ def _new_api_key() -> str:
 class Site(models.Model):
     """A news domain that embeds Agora: its origins, its publisher key and its settings."""
 
-    slug = models.SlugField(unique=True, help_text="The value of data-site in the embed tag.")
+    slug = models.SlugField(unique=True, help_text=_("The value of data-site in the embed tag."))
     name = models.CharField(max_length=200)
     allowed_origins = models.JSONField(
         default=list,
         blank=True,
-        help_text='Origins allowed to embed the widget, e.g. ["https://news.example"].',
+        help_text=_('Origins allowed to embed the widget, e.g. ["https://news.example"].'),
     )
     api_key = models.CharField(max_length=64, unique=True, default=_new_api_key)
     auto_register_articles = models.BooleanField(
-        default=True, help_text="Create an article on the first comment from an allowed origin."
+        default=True, help_text=_("Create an article on the first comment from an allowed origin.")
     )
     edit_window_seconds = models.PositiveIntegerField(default=15 * 60)
     max_comment_length = models.PositiveIntegerField(default=10_000)
     max_depth = models.PositiveIntegerField(
-        default=50, help_text="Deepest reply level stored; the widget indents at most 6."
+        default=50, help_text=_("Deepest reply level stored; the widget indents at most 6.")
     )
     language = models.CharField(
         _("language"), max_length=10, choices=LANGUAGES, default="en",
@@ -58,8 +58,8 @@ class Article(models.Model):
     url = models.URLField(max_length=1000)
     title = models.CharField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    is_closed = models.BooleanField(default=False, help_text="No new comments.")
-    premoderate = models.BooleanField(default=False, help_text="Hold every new comment.")
+    is_closed = models.BooleanField(default=False, help_text=_("No new comments."))
+    premoderate = models.BooleanField(default=False, help_text=_("Hold every new comment."))
     slow_mode_seconds = models.PositiveIntegerField(default=0)
     # Number of visible (approved) comments, including deleted ones that keep their replies.
     comment_count = models.PositiveIntegerField(default=0)
@@ -121,7 +121,7 @@ class Comment(models.Model):
         related_name="comments",
     )
     author_name = models.CharField(max_length=80)
-    author_email = models.EmailField(blank=True, help_text="Never shown.")
+    author_email = models.EmailField(blank=True, help_text=_("Never shown."))
     reader_id = models.CharField(max_length=64, blank=True, db_index=True)
     ip_hash = models.CharField(max_length=64, blank=True)
     # The sender's /24 (IPv4) or /48 (IPv6) network, hashed: ban-evasion hints and rate limits
@@ -137,7 +137,7 @@ class Comment(models.Model):
     downvotes = models.PositiveIntegerField(default=0)
     score = models.IntegerField(default=0)
     controversy = models.FloatField(default=0)
-    reply_count = models.PositiveIntegerField(default=0, help_text="Visible direct replies.")
+    reply_count = models.PositiveIntegerField(default=0, help_text=_("Visible direct replies."))
 
     external_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(db_index=True)
