@@ -3,7 +3,7 @@ Accept-Language (Django's LocaleMiddleware does the last two)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -20,6 +20,13 @@ class UserLocaleMiddleware(LocaleMiddleware):
             return
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # Only pages are written in a language: the API, the widget's script and its catalogues
+        # are the same for every reader, and `Vary: Accept-Language` would split shared caches.
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)
 
 
 def user_language(request: HttpRequest) -> str | None:

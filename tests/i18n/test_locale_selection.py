@@ -117,3 +117,10 @@ def test_moderator_digests_go_out_once_per_language(site, settings):
     assert "1 Kommentar zur Prüfung zurückgehalten" in german.subject
     assert "تعليق واحد محجوز للمراجعة" in by_recipients[("samir@example.org",)].subject
     assert "commentaire" in by_recipients[("eve@example.org",)].subject
+
+
+def test_only_pages_vary_by_language(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="de")
+    assert "Accept-Language" in page["Vary"] and page["Content-Language"] == "de"
+    script = client.get("/embed.js", HTTP_ACCEPT_LANGUAGE="de")
+    assert "Accept-Language" not in script.get("Vary", "") and not script.has_header("Content-Language")
