@@ -18,7 +18,7 @@ from agora.i18n.languages import LANGUAGES, locale_dir_name
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 WIDGET_DIR = Path(__file__).resolve().parent.parent / "comments" / "static" / "agora" / "i18n"
 # Python's %(name)s, brace {name}, positional %s/%d, and markup tags that must survive translation.
-_PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w+\}|</?\w+>")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w+\}|</?\w+>")
 _PLURAL_SUFFIX = re.compile(r"_(zero|one|two|few|many|other)$")
 
 
