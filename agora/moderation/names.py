@@ -62,6 +62,12 @@ RULES = {
     "trust_ramp": _("new commenter"),
     "flag_threshold": _("flagged by readers"),
     "posted_after_nudge": _("posted after a nudge"),
+    "hook_approve": _("approved by the external check"),
+    "hook_hold": _("held by the external check"),
+    "hook_reject": _("rejected by the external check"),
+    "hook_timeout": _("external check timed out"),
+    "hook_error": _("external check failed"),
+    "hook_bad_response": _("external check gave no answer"),
 }
 STATUSES = {
     "approved": _("approved"),
