@@ -124,3 +124,27 @@ def test_only_pages_vary_by_language(client, db):
     assert "Accept-Language" in page["Vary"] and page["Content-Language"] == "de"
     script = client.get("/embed.js", HTTP_ACCEPT_LANGUAGE="de")
     assert "Accept-Language" not in script.get("Vary", "") and not script.has_header("Content-Language")
+
+
+def test_reply_notifications_speak_the_subscribers_language_else_the_newsrooms(site, settings):
+    from agora.live.models import Subscription
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    site.language = "it"
+    site.save(update_fields=["language"])
+    article = factories.article(site)
+    parent = factories.comment(article, "Che ne dite dei pedaggi?", status="approved")
+    reader = User.objects.create_user(username="ana", email="ana@example.org", password=PASSWORD,
+                                      language="pl")
+    Subscription.objects.create(comment=parent, email="anonymous@example.org")
+    Subscription.objects.create(user=reader, email="ana@example.org")
+    parent.author = reader
+    parent.save(update_fields=["author"])
+    reply = factories.comment(article, "Restano uguali.", status="approved", parent=parent,
+                              author_name="Ben")
+
+    assert notify.send_reply_notifications(reply.pk) == 2
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert by_address["ana@example.org"].subject == "Nowa odpowiedź od Ben"
+    assert by_address["anonymous@example.org"].subject == "Nuova risposta da Ben"
+    assert "Leggi la discussione" in by_address["anonymous@example.org"].body
