@@ -21,18 +21,14 @@ def _catalogue(name: str) -> bytes | None:
 
 @require_GET
 def widget_catalogue(request: HttpRequest, name: str) -> HttpResponse:
-    # The widget asks for `pt-BR` or `pt-br` as the page spells it: try both spellings.
+    # Catalogues are per language (`pt.json` serves every `pt-*` page: the widget asks for the
+    # base language too); a page may spell the language in capitals.
     if not _NAME.fullmatch(name):
         raise Http404("No such catalogue.")
-    body = _catalogue(name) or _catalogue(name.lower()) or _catalogue(_bcp47(name))
+    body = _catalogue(name) or _catalogue(name.lower())
     if body is None:
         raise Http404("No such catalogue.")
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     response["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-def _bcp47(name: str) -> str:
-    base, _, region = name.partition("-")
-    return f"{base.lower()}-{region.upper()}" if region else base.lower()

@@ -8,6 +8,7 @@ Screenshots are written to AGORA_SCREENSHOTS (default: the test's temporary dire
 from __future__ import annotations
 
 import os
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,5 +153,9 @@ def test_the_widget_catalogues_are_served_to_any_page(arabic_demo):
     with urllib.request.urlopen(f"{arabic_demo}/static/agora/i18n/ar.json", timeout=10) as response:
         assert response.headers["Access-Control-Allow-Origin"] == "*"
         assert "التعليقات" in response.read().decode()
-    with urllib.request.urlopen(f"{arabic_demo}/static/agora/i18n/pt-BR.json", timeout=10) as response:
-        assert response.status == 200  # served from pt.json
+    with urllib.request.urlopen(f"{arabic_demo}/static/agora/i18n/pt.json", timeout=10) as response:
+        assert "Comentários" in response.read().decode()  # Brazilian Portuguese serves every pt-* page
+    for missing in ("pt-BR", "xx", "..%2Fsettings"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{arabic_demo}/static/agora/i18n/{missing}.json", timeout=10)
+        assert refused.value.code == 404
