@@ -38,7 +38,7 @@ endif
 # xgettext, `apt-get install gettext`), translate the new messages, then compile them (no msgfmt
 # needed) and check that nothing is missing. See docs/languages.md.
 messages: $(VENV)/.installed-test
-	cd agora && ../$(BIN)/django-admin makemessages --settings=agora.settings --no-location --no-obsolete \
+	cd agora && AGORA_DATA_DIR=../var ../$(BIN)/django-admin makemessages --settings=agora.settings --no-location --no-obsolete \
 		--ignore='toxicity/*' -l de -l fr -l es -l it -l pt_BR -l nl -l pl -l tr -l ar -l he
 	$(BIN)/agora catalogs --compile --check
 

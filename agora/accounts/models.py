@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from agora.comments.models import Site
 from agora.i18n.languages import LANGUAGES
 
 
@@ -54,8 +55,6 @@ class SiteRole(models.Model):
 
 def sites_moderated_by(user: User) -> models.QuerySet:
     """The sites a user may moderate: all for superusers, else those with a role."""
-    from agora.comments.models import Site
-
     if not user.is_authenticated or not user.is_active:
         return Site.objects.none()
     if user.is_superuser:

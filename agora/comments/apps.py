@@ -8,4 +8,4 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self) -> None:
-        from agora.comments import signals  # noqa: F401  (connects receivers)
+        from agora.comments import receivers  # noqa: F401  (connects receivers)
