@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "agora.perspective",
     "agora.demo",
     "agora.modelops",
+    "agora.dsa",
     "agora.i18n",
 ]
 
