@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0004_vote_standing'),
-        ('moderation', '0003_escalation_velocity_default'),
+        ('comments', '0005_vote_standing'),
+        ('moderation', '0004_languages'),
     ]
 
     operations = [

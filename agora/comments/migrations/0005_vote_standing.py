@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0003_thread_page_indexes'),
+        ('comments', '0004_site_language'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0004_vote_standing'),
+        ('comments', '0005_vote_standing'),
     ]
 
     operations = [
