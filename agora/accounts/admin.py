@@ -14,7 +14,7 @@ class SiteRoleInline(admin.TabularInline):
 
 @admin.register(User)
 class AgoraUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, (_("Profile"), {"fields": ("display_name",)}))
+    fieldsets = (*UserAdmin.fieldsets, (_("Profile"), {"fields": ("display_name", "language")}))
     list_display = ("username", "display_name", "email", "is_staff", "date_joined")
     inlines = (SiteRoleInline,)
 

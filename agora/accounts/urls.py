@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/reset/<str:uid>/<str:token>", views.reset_password, name="accounts-reset"),
     path("accounts/password-reset/", views.forgot_password, name="accounts-forgot-password"),
     path("accounts/invitation/<str:token>", views.accept_invitation, name="accounts-invitation"),
+    path("accounts/language", views.set_language, name="accounts-language"),
 ]

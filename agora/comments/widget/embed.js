@@ -15,7 +15,7 @@ const D = document, script = D.currentScript || D.querySelector("script[data-sit
 if (!script) return;
 const API = new URL(script.src, location.href).origin, SITE = script.dataset.site, MAXD = 6;
 const SORTS = ["oldest", "newest", "top", "controversial"];
-const REASONS = ["abusive", "spam", "off_topic", "illegal"];
+const REASONS = ["abusive", "spam", "off_topic"];
 const RTL = ["ar", "he", "fa", "ur"];
 const LONG_PX = 360; // taller comment bodies fold behind "Read more"
 
@@ -76,6 +76,16 @@ function h(tag, props, ...kids) {
 }
 const btn = (text, onclick, cls, key) => h("button", {type: "button", class: cls || "", onclick, "data-k": key},
   text);
+// The statement of reasons of the reader's own held or removed comment, where they can appeal. The
+// tab opens during the click (no popup blocker), then goes to the link the API signs for the author.
+const appealLink = id => h("a", {href: "#", class: "mu", onclick: async e => {
+  e.preventDefault();
+  const tab = open("", "_blank");
+  try {
+    const url = (await api(`/dsa/comments/${id}/statement`)).url;
+    if (tab) tab.location = url; else location.assign(url); // a blocked popup: this tab
+  } catch (x) { tab?.close() }
+}}, t("appeal_link"));
 const field = (label, control) => h("label", {class: "lb"}, h("span", {}, label), control);
 const errorLine = () => h("p", {class: "er", role: "alert"});
 let uid = 0;
@@ -131,6 +141,7 @@ async function api(path, method, body) {
   try {
     const headers = {"X-Agora-Reader": await token()};
     if (body) headers["Content-Type"] = "application/json";
+    if (path === "/comments") headers["Idempotency-Key"] = crypto.randomUUID?.() || Date.now() + "-" + Math.random();
     response = await fetch(API + "/api/v1" + path, {method: method || "GET", headers,
       body: body && JSON.stringify(body)});
   } catch (e) {
@@ -267,7 +278,10 @@ function editor(S, o) {
       if (r.result === "nudge") return showNudge(S, nudge, r, body, text, () => send(true));
       nudge.hidden = true;
       say(S, t("result_" + r.result));
-      if (r.result === "rejected" && !o.edit) { err.textContent = t("result_rejected"); return }
+      if (r.result === "rejected" && !o.edit) {
+        err.replaceChildren(t("result_rejected"), " ", appealLink(r.comment.id));
+        return;
+      }
       text.value = "";
       o.done(r, body);
     } catch (e) {
@@ -395,7 +409,8 @@ function fill(S, n) {
       h("a", {class: "mu", href: "#agora-comment-" + c.id}, stamp(c.created)),
       c.edited && !c.deleted && h("span", {class: "mu"}, t("edited")),
       isNew && h("span", {class: "nw"}, t("new")),
-      c.status === "pending" && h("span", {class: "pd"}, t("awaiting_review"))), body, bar, n.note, n.err);
+      c.status === "pending" && h("span", {class: "pd"}, t("awaiting_review")),
+      c.status === "pending" && mine && appealLink(c.id)), body, bar, n.note, n.err);
   if (key) n.art.querySelector(`[data-k="${key}"]`)?.focus();
 }
 
@@ -596,8 +611,7 @@ function flag(S, n) {
   const form = h("form", {class: "f", noValidate: true, onsubmit: async e => {
     e.preventDefault();
     const reason = form.querySelector("input:checked")?.value;
-    err.textContent = !reason ? t("report_choose") :
-      reason === "illegal" && !why.value.trim() ? t("report_explain_illegal") : "";
+    err.textContent = !reason ? t("report_choose") : "";
     if (err.textContent) return;
     try {
       await api(`/comments/${n.c.id}/flags`, "POST", {reason, explanation: why.value});
@@ -612,6 +626,7 @@ function flag(S, n) {
     REASONS.map(value => h("label", {class: "row"}, h("input", {type: "radio", name: group, value}),
       t("reason_" + value)))),
   field(t("report_explanation"), why), err,
+  h("a", {href: `${API}/dsa/notice?comment=${n.c.id}`, target: "_blank"}, t("report_notice_link")),
   h("div", {class: "row"}, h("button", {type: "submit", class: "pri"}, t("report_send")),
     btn(t("cancel"), closeSlot(S, n))));
   inSlot(S, n, form);

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -16,6 +16,8 @@ from agora.comments import services
 from agora.comments.models import Article, Comment, Site
 from agora.demo import content
 from agora.demo.views import DEMO_SITE, story_url
+from agora.dsa import demo as dsa_demo
+from agora.i18n.languages import CODES
 
 ADMIN_USERNAME = "admin"
 
@@ -23,10 +25,16 @@ ADMIN_USERNAME = "admin"
 class Command(BaseCommand):
     help = "Create the demo site with its stories and discussions, and an admin account."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--lang", choices=sorted(CODES),
+                            help="The newspaper's language: its pages, widget and the admin's workspace.")
+
     def handle(self, *args: object, **options: object) -> None:
         site = self._site()
         loaded = sum(self._story(site, story) for story in content.STORIES)
+        dsa_demo.seed(site, story_url(content.STORIES[0].slug))
         password = self._admin_password()
+        language = self._language(site, options.get("lang"))
         base = settings.PUBLIC_URL
         discussions = ngettext("%(n)d new discussion loaded", "%(n)d new discussions loaded", loaded)
         self.stdout.write(self.style.SUCCESS(
@@ -37,7 +45,16 @@ class Command(BaseCommand):
             f"  Admin:        {base}/admin/           sites, allowed origins, site roles\n"
             f"  Log in with:  user '{ADMIN_USERNAME}', password '{password}' (moderation and admin)\n"
             f"  API docs:     {base}/api/v1/docs\n"
+            f"  Language:     {language} (agora demo --lang {' | '.join(sorted(CODES))})\n"
         ))
+
+    def _language(self, site: Site, wanted: str | None) -> str:
+        """Without --lang the demo keeps the language it had."""
+        if wanted:
+            Site.objects.filter(pk=site.pk).update(language=wanted)
+            User.objects.filter(username=ADMIN_USERNAME).update(language=wanted)
+            return wanted
+        return site.language
 
     def _site(self) -> Site:
         site, _ = Site.objects.get_or_create(
