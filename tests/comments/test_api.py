@@ -220,9 +220,9 @@ def test_a_vote_can_be_taken_back_and_switched(site, client, article_url):
     voter = reader_token(client)
     url = f"/api/v1/comments/{comment['id']}/votes"
 
-    def vote(value: int, token: str = voter) -> dict:
+    def vote(value: int, token: str = voter, address: str = "127.0.0.1") -> dict:
         response = client.post(url, {"value": value}, content_type="application/json",
-                               HTTP_X_AGORA_READER=token)
+                               HTTP_X_AGORA_READER=token, REMOTE_ADDR=address)
         assert response.status_code == 200, response.content
         body = response.json()
         return {k: body[k] for k in ("upvotes", "downvotes", "score")}
@@ -230,10 +230,12 @@ def test_a_vote_can_be_taken_back_and_switched(site, client, article_url):
     assert vote(1) == {"upvotes": 1, "downvotes": 0, "score": 1}
     assert vote(1) == {"upvotes": 1, "downvotes": 0, "score": 1}  # the same vote again changes nothing
     assert vote(-1) == {"upvotes": 0, "downvotes": 1, "score": -1}  # switched
-    assert vote(1, reader_token(client)) == {"upvotes": 1, "downvotes": 1, "score": 0}
+    # Another new reader, from another network (new readers of one network count once).
+    assert vote(1, reader_token(client), "198.51.100.7") == {"upvotes": 1, "downvotes": 1, "score": 0}
     assert vote(0) == {"upvotes": 1, "downvotes": 0, "score": 1}  # taken back
     assert vote(0) == {"upvotes": 1, "downvotes": 0, "score": 1}
     assert Vote.objects.count() == 1
+    assert vote(1) == {"upvotes": 2, "downvotes": 0, "score": 2}  # voted again after taking it back
     anonymous = client.post(url, {"value": 1}, content_type="application/json")
     assert anonymous.status_code == 403
     invalid = client.post(url, {"value": 2}, content_type="application/json", HTTP_X_AGORA_READER=voter)
