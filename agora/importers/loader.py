@@ -88,6 +88,9 @@ class ImportOptions:
     base_url: str = ""  # prefix for sources that store relative paths (isso, some Disqus threads)
     progress: bool = True
     verdict_sink: VerdictSink | None = None
+    # History keeps its place: the rules about posting now (closed thread, pre-moderation, trust
+    # ramp...) do not apply. An audit asks what Agora would do to the comments as if posted today.
+    as_history: bool = True
 
 
 @dataclass
@@ -209,7 +212,7 @@ class Loader:
         moderated = [r for r in records if not r.is_deleted and r.body.strip()]
         submissions = [
             pipeline.Submission(site=self.site, article=self._article(r.article_key), body=r.body,
-                                author_name=r.author_name,
+                                author_name=r.author_name, imported=self.options.as_history,
                                 **({"author_email": _clean_email(r.author_email)} if with_email else {}))
             for r in moderated
         ]

@@ -15,7 +15,7 @@ from agora.importers.formats.xmlstream import (
     local_name,
     require_marker,
 )
-from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Skip
+from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Notice, Skip
 from agora.importers.text import html_to_text, parse_datetime
 
 
@@ -55,9 +55,15 @@ def _thread(element, deleted_threads: set[str]) -> Iterator:
     if not link:
         yield Skip("thread without a link", f"thread {key} (line {element.sourceline})")
         return
+    where = f"thread {key} (line {element.sourceline})"
+    try:
+        published = parse_datetime(child_text(element, "createdAt"), where)
+    except ImportFormatError as error:
+        # The thread's comments matter more than its date: keep it undated and say so.
+        yield Notice(f"{error}: the thread is imported without a date")
+        published = None
     yield ArticleRecord(key=key, url=link, title=child_text(element, "title"),
-                        published_at=parse_datetime(child_text(element, "createdAt"), f"thread {key}"),
-                        is_closed=_flag(element, "isClosed"))
+                        published_at=published, is_closed=_flag(element, "isClosed"))
 
 
 def _post(element, deleted_threads: set[str]):
@@ -70,7 +76,10 @@ def _post(element, deleted_threads: set[str]):
         return Skip("post without dsq:id", where)
     author = child(element, "author")
     name = child_text(author, "name") if author is not None else ""
-    created = parse_datetime(child_text(element, "createdAt"), where)
+    try:
+        created = parse_datetime(child_text(element, "createdAt"), where)
+    except ImportFormatError:
+        return Skip("post with an unreadable date", where)
     if created is None:
         return Skip("post without a date", where)
     return CommentRecord(
