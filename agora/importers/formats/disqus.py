@@ -6,7 +6,11 @@ Read leniently: the parser recovers from broken markup and the summary lists wha
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated, Literal
 
+from pydantic import StringConstraints, ValidationError
+
+from agora.importers.formats.schema import Record, describe
 from agora.importers.formats.xmlstream import (
     child,
     child_text,
@@ -41,8 +45,32 @@ def read(path: str, **_options) -> Iterator:
             yield _post(element, deleted_threads)
 
 
+_BOOLEAN = Literal["true", "false", "1", "0", ""]
+_COUNT = Annotated[str, StringConstraints(pattern=r"^\d*$")]
+
+
+class DisqusPostFields(Record):
+    """The text fields of a <post> that must mean something: an unreadable one skips the post
+    (reported) rather than guessing whether it was spam or deleted."""
+
+    isDeleted: _BOOLEAN = ""
+    isSpam: _BOOLEAN = ""
+    likes: _COUNT = ""
+    dislikes: _COUNT = ""
+
+
 def _flag(element, name: str) -> bool:
-    return child_text(element, name).lower() == "true"
+    return child_text(element, name).lower() in ("true", "1")
+
+
+def _unreadable_field(element) -> str:
+    """The first unreadable field of a post (its name and value), or ""."""
+    fields = {name: child_text(element, name).lower() for name in DisqusPostFields.model_fields}
+    try:
+        DisqusPostFields.model_validate(fields)
+    except ValidationError as error:
+        return describe(error)
+    return ""
 
 
 def _thread(element, deleted_threads: set[str]) -> Iterator:
@@ -82,6 +110,9 @@ def _post(element, deleted_threads: set[str]):
         return Skip("post with an unreadable date", where)
     if created is None:
         return Skip("post without a date", where)
+    unreadable = _unreadable_field(element)
+    if unreadable:
+        return Skip("post with an unreadable field", f"{where}: {unreadable}")
     return CommentRecord(
         external_id=f"disqus:{key}", article_key=thread_key,
         parent_external_id=f"disqus:{internal_id(child(element, 'parent'))}"
@@ -92,9 +123,5 @@ def _post(element, deleted_threads: set[str]):
         created_at=created,
         source_status="rejected" if _flag(element, "isSpam") else "approved",
         is_deleted=_flag(element, "isDeleted"),
-        upvotes=_int(child_text(element, "likes")), downvotes=_int(child_text(element, "dislikes")),
+        upvotes=int(child_text(element, "likes") or 0), downvotes=int(child_text(element, "dislikes") or 0),
     )
-
-
-def _int(text: str) -> int:
-    return int(text) if text.strip().lstrip("-").isdigit() else 0

@@ -34,7 +34,7 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
 _MIXED_WORD = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 _MIN_CYRILLIC_WORDS = 3
-_PUNCTUATION_1251 = set("«»–—…№“”„‘’•\u00a0")
+_PUNCTUATION_1251 = set("«»\u2013\u2014…№“”„\u2018\u2019•\u00a0")
 
 
 class _Transcoded:
