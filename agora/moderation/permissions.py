@@ -14,10 +14,12 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from agora.accounts.models import User, sites_moderated_by
 from agora.comments.models import Article, Comment, Site
+from agora.errors import AgoraError
+from agora.moderation.params import MAX_ID
 
 _CACHE_ATTR = "_agora_moderated_site_ids"
 
@@ -50,7 +52,8 @@ def check_site(user: User, site_id: int) -> None:
 
 
 def comment_for(user: User, comment_id: int) -> Comment:
-    comment = Comment.objects.select_related("article", "site").filter(pk=comment_id).first()
+    comment = (Comment.objects.select_related("article", "site").filter(pk=comment_id).first()
+               if comment_id <= MAX_ID else None)
     if comment is None:
         raise Http404("No such comment.")
     check_site(user, comment.site_id)
@@ -58,7 +61,8 @@ def comment_for(user: User, comment_id: int) -> Comment:
 
 
 def article_for(user: User, article_id: int) -> Article:
-    article = Article.objects.select_related("site").filter(pk=article_id).first()
+    article = (Article.objects.select_related("site").filter(pk=article_id).first()
+               if article_id <= MAX_ID else None)
     if article is None:
         raise Http404("No such article.")
     check_site(user, article.site_id)
@@ -82,6 +86,11 @@ def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             return redirect_to_login(request.get_full_path())
         if not is_moderator(request.user):
             raise PermissionDenied("Moderators only.")
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except AgoraError as error:  # a bad query value (actions answer their own errors)
+            if "application/json" in request.headers.get("Accept", ""):
+                return JsonResponse(error.as_dict(), status=error.status)
+            return HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")
 
     return wrapper

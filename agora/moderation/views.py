@@ -26,14 +26,13 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import make_aware
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agora.comments.models import Comment
 from agora.errors import AgoraError, InvalidInput
-from agora.moderation import actions, authors, dashboard, queues
+from agora.moderation import actions, authors, dashboard, params, queues
 from agora.moderation.models import AuditEntry, Escalation
 from agora.moderation.permissions import (
     article_for,
@@ -172,9 +171,7 @@ def _ids(raw: list[str]) -> set[int]:
         raise InvalidInput("Select at least one comment.", field="ids")
     if len(raw) > MAX_BULK:
         raise InvalidInput(f"Act on at most {MAX_BULK} comments at once.", field="ids")
-    if not all(value.isdigit() for value in raw):
-        raise InvalidInput("Comment ids are numbers.", field="ids")
-    return {int(value) for value in raw}
+    return {params.object_id(value, "ids") for value in raw}
 
 
 # ---- authors -------------------------------------------------------------------------------------
@@ -259,7 +256,8 @@ def _audit_entries(request: HttpRequest):
         entries = entries.filter(action__startswith=query["action"].strip())
     if query.get("site"):
         entries = entries.filter(site__slug=query["site"])
-    since, until = parse_date(query.get("since") or ""), parse_date(query.get("until") or "")
+    since = params.optional_date(query.get("since"), "since")
+    until = params.optional_date(query.get("until"), "until")
     if since:
         entries = entries.filter(created_at__gte=make_aware(datetime.combine(since, time.min)))
     if until:
