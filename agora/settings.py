@@ -162,6 +162,9 @@ if PUBLIC_URL.startswith("https://"):
     SESSION_COOKIE_SAMESITE = "None"
     CSRF_COOKIE_SAMESITE = "None"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Browsers that once reached Agora over HTTPS never try plain HTTP again (SecurityMiddleware
+    # sends the header on secure responses). AGORA_HSTS_SECONDS=0 turns it off.
+    SECURE_HSTS_SECONDS = config.get_int("hsts_seconds", 365 * 24 * 3600)
 
 LOGIN_URL = "accounts-login"
 AUTHENTICATION_BACKENDS = ["agora.accounts.backends.ThrottledModelBackend"]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from agora.accounts.middleware import framable_by
 from agora.comments import threads
 from agora.comments.models import Article, Site
 from agora.demo import content
@@ -28,7 +29,7 @@ def front_page(request: HttpRequest) -> HttpResponse:
         counts = dict(Article.objects.filter(site=site).values_list("url", "comment_count"))
     stories = [{"story": story, "url": story_url(story.slug), "count": counts.get(story_url(story.slug), 0)}
                for story in content.STORIES]
-    return render(request, "demo/front.html", {"stories": stories, "site": DEMO_SITE})
+    return framable_by(render(request, "demo/front.html", {"stories": stories, "site": DEMO_SITE}), site)
 
 
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -40,6 +41,7 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     if article is not None:
         page = threads.build_page(article, threads.PageRequest(full=True))
         comments = [{**c, "indent": min(c["depth"], 6)} for c in page["comments"]]
-    return render(request, "demo/article.html", {
+    response = render(request, "demo/article.html", {
         "story": story, "comments": comments, "site": DEMO_SITE, "url": story_url(slug),
     })
+    return framable_by(response, Site.objects.filter(slug=DEMO_SITE).first())
