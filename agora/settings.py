@@ -147,6 +147,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
+# Who may read /metrics: these networks (loopback by default), or a scraper that sends
+# `Authorization: Bearer <AGORA_METRICS_TOKEN>` (see docs/scaling.md).
+METRICS_TOKEN = config.get("metrics_token", "") or ""
+METRICS_ALLOWED_NETWORKS = config.get_list("metrics_allowed_networks", ["127.0.0.0/8", "::1/128"])
+
 # Requests per minute and API key on the Perspective-compatible endpoint.
 PERSPECTIVE_REQUESTS_PER_MINUTE = config.get_int("perspective_requests_per_minute", 600)
 

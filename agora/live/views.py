@@ -130,4 +130,9 @@ def readyz(request: HttpRequest) -> HttpResponse:
 def metrics_view(request: HttpRequest) -> HttpResponse:
     from prometheus_client import CONTENT_TYPE_LATEST
 
+    if not metrics.may_scrape(request):
+        response = HttpResponse("Metrics are for the configured scrapers only.\n", status=401,
+                                content_type="text/plain; charset=utf-8")
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
     return HttpResponse(metrics.render(), content_type=CONTENT_TYPE_LATEST)

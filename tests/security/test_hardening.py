@@ -100,3 +100,27 @@ def test_json_media_types_are_accepted(client, site, article_url, content_type):
     body = json.dumps({"site": "chronicle", "url": article_url, "author_name": "A", "body": "hello"})
     response = client.generic("POST", "/api/v1/comments", body, content_type=content_type)
     assert response.status_code == 201, response.content
+
+
+def test_metrics_are_refused_to_the_public(client, db):
+    response = client.get("/metrics", REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert b"agora_http_requests_total" not in response.content
+
+
+def test_metrics_answer_the_allowed_networks(client, db, settings):
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="::1").status_code == 200
+    settings.METRICS_ALLOWED_NETWORKS = ["10.20.0.0/16"]
+    assert client.get("/metrics", REMOTE_ADDR="10.20.3.4").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 401
+
+
+def test_metrics_answer_a_scraper_with_the_token(client, db, settings):
+    settings.METRICS_TOKEN = "s3cret-scrape-token"
+    outside = {"REMOTE_ADDR": "203.0.113.7"}
+    ok = client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-scrape-token", **outside)
+    assert ok.status_code == 200 and b"agora_http_requests_total" in ok.content
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong", **outside).status_code == 401
+    assert client.get("/metrics", HTTP_AUTHORIZATION="s3cret-scrape-token", **outside).status_code == 401
