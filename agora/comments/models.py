@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -39,6 +40,14 @@ class Site(models.Model):
         if not origin:
             return True  # same-origin requests and server-to-server calls carry no Origin
         return origin.rstrip("/") in {o.rstrip("/") for o in self.allowed_origins}
+
+    def owns_url(self, url: str) -> bool:
+        """Whether `url` is on one of the site's own origins (scheme, host and port)."""
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            return False
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        return origin in {o.rstrip("/").lower() for o in self.allowed_origins}
 
 
 class Article(models.Model):

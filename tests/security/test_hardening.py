@@ -124,3 +124,38 @@ def test_metrics_answer_a_scraper_with_the_token(client, db, settings):
     assert ok.status_code == 200 and b"agora_http_requests_total" in ok.content
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong", **outside).status_code == 401
     assert client.get("/metrics", HTTP_AUTHORIZATION="s3cret-scrape-token", **outside).status_code == 401
+
+
+def test_a_comment_cannot_register_an_article_off_the_sites_origins(client, site):
+    from agora.comments.models import Article
+
+    for url in ("https://evil.example/phish", "https://news.example.evil.example/x",
+                "http://news.example/downgraded", "https://news.example:8443/other-port"):
+        body = json.dumps({"site": "chronicle", "url": url, "author_name": "A", "body": "hello"})
+        response = client.post("/api/v1/comments", body, content_type="application/json")
+        assert response.status_code == 422, url
+        assert response.json()["code"] == "url_not_on_site" and response.json()["field"] == "url"
+    assert not Article.objects.exists()
+    own = json.dumps({"site": "chronicle", "url": "https://NEWS.example/2026/fine", "author_name": "A",
+                      "body": "hello"})
+    assert client.post("/api/v1/comments", own, content_type="application/json").status_code == 201
+
+
+def test_permalinks_never_redirect_off_the_sites_origins(client, site):
+    from django.utils import timezone
+
+    from agora.comments.models import Article, Comment
+
+    def comment_on(url: str) -> Comment:
+        article = Article.objects.create(site=site, url=url)
+        return Comment.objects.create(site=site, article=article, body="x", body_html="<p>x</p>",
+                                      author_name="A", status="approved", path="", depth=0,
+                                      created_at=timezone.now())
+
+    stored_before_the_check = comment_on("https://evil.example/phish")
+    response = client.get(f"/c/{stored_before_the_check.pk}")
+    assert response.status_code == 404 and "Location" not in response
+    own = comment_on("https://news.example/2026/story")
+    response = client.get(f"/c/{own.pk}")
+    assert response.status_code == 302
+    assert response["Location"] == f"https://news.example/2026/story#agora-comment-{own.pk}"
