@@ -152,6 +152,12 @@ STATIC_ROOT = DATA_DIR / "static"
 METRICS_TOKEN = config.get("metrics_token", "") or ""
 METRICS_ALLOWED_NETWORKS = config.get_list("metrics_allowed_networks", ["127.0.0.0/8", "::1/128"])
 
+# Reply notifications (double opt-in): e-mails per address and day, subscriptions per reader
+# token or account and day.
+REPLY_MAILS_PER_ADDRESS_PER_DAY = config.get_int("reply_mails_per_address_per_day", 20)
+CONFIRMATIONS_PER_ADDRESS_PER_DAY = config.get_int("confirmations_per_address_per_day", 3)
+SUBSCRIPTIONS_PER_READER_PER_DAY = config.get_int("subscriptions_per_reader_per_day", 20)
+
 # Requests per minute and API key on the Perspective-compatible endpoint.
 PERSPECTIVE_REQUESTS_PER_MINUTE = config.get_int("perspective_requests_per_minute", 600)
 

@@ -184,6 +184,13 @@ def send_reply_notifications(comment_id: int) -> None:
 
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
+def send_subscription_confirmation(subscription_id: int) -> None:
+    from agora.live import notify
+
+    notify.send_subscription_confirmation(subscription_id)
+
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
 def send_moderator_digest(site_id: int) -> None:
     from agora.live import notify
 

@@ -18,9 +18,9 @@ from agora.api import error_response
 from agora.comments import services
 from agora.comments.models import Article
 from agora.errors import AgoraError, Forbidden, InvalidInput
-from agora.live import conf, events, metrics, redis_state, streams
+from agora.live import conf, events, metrics, redis_state, streams, subscriptions
 from agora.live.models import Subscription
-from agora.live.tokens import read_unsubscribe_token
+from agora.live.tokens import read_confirmation_token, read_unsubscribe_token
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,23 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         Subscription.objects.filter(pk=subscription.pk).update(active=False)
         return render(request, "live/unsubscribe.html", {"done": True, "email": subscription.email})
     return render(request, "live/unsubscribe.html", {"email": subscription.email})
+
+
+@csrf_exempt  # the signed token is the credential
+def confirm_subscription(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a one-button page (link scanners must not confirm anyone); POST confirms."""
+    found = read_confirmation_token(token)
+    subscription = None
+    if found is not None:
+        subscription_id, email = found
+        subscription = (Subscription.objects.filter(pk=subscription_id, email__iexact=email, active=True)
+                        .first())
+    if subscription is None:
+        return render(request, "live/confirm.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        subscriptions.confirm(subscription)
+        return render(request, "live/confirm.html", {"done": True, "email": subscription.email})
+    return render(request, "live/confirm.html", {"email": subscription.email})
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
