@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from agora.accounts.models import User, sites_moderated_by
 from agora.comments.models import Article, Comment, Site
 from agora.errors import AgoraError
-from agora.moderation.params import MAX_ID
 
 _CACHE_ATTR = "_agora_moderated_site_ids"
 
@@ -52,8 +51,7 @@ def check_site(user: User, site_id: int) -> None:
 
 
 def comment_for(user: User, comment_id: int) -> Comment:
-    comment = (Comment.objects.select_related("article", "site").filter(pk=comment_id).first()
-               if comment_id <= MAX_ID else None)
+    comment = Comment.objects.select_related("article", "site").filter(pk=comment_id).first()
     if comment is None:
         raise Http404("No such comment.")
     check_site(user, comment.site_id)
@@ -61,8 +59,7 @@ def comment_for(user: User, comment_id: int) -> Comment:
 
 
 def article_for(user: User, article_id: int) -> Article:
-    article = (Article.objects.select_related("site").filter(pk=article_id).first()
-               if article_id <= MAX_ID else None)
+    article = Article.objects.select_related("site").filter(pk=article_id).first()
     if article is None:
         raise Http404("No such article.")
     check_site(user, article.site_id)

@@ -54,12 +54,3 @@ def test_bulk_ids(mod_client, site, bad):
     held.refresh_from_db()
     assert held.status == "pending"
 
-
-@pytest.mark.parametrize("path", [f"/moderate/articles/{BEYOND_BIGINT}",
-                                  f"/moderate/authors/user/{BEYOND_BIGINT}"])
-def test_ids_beyond_the_database_in_paths_are_missing(mod_client, path):
-    assert mod_client.get(path).status_code == 404
-
-
-def test_comment_action_beyond_the_database_is_missing(mod_client):
-    assert mod_client.post(f"/moderate/comments/{BEYOND_BIGINT}/approve", **JSON).status_code == 404
