@@ -42,12 +42,15 @@ class Site(models.Model):
         return origin.rstrip("/") in {o.rstrip("/") for o in self.allowed_origins}
 
     def owns_url(self, url: str) -> bool:
-        """Whether `url` is on one of the site's own origins (scheme, host and port)."""
+        """Whether `url` is on one of the site's own origins (scheme, host and port), or on
+        Agora's own (its pages, such as the demo newspaper, are never someone else's)."""
         parts = urlsplit(url.strip())
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             return False
         origin = f"{parts.scheme}://{parts.netloc}".lower()
-        return origin in {o.rstrip("/").lower() for o in self.allowed_origins}
+        agora = urlsplit(settings.PUBLIC_URL)
+        own = {o.rstrip("/").lower() for o in self.allowed_origins} | {f"{agora.scheme}://{agora.netloc}".lower()}
+        return origin in own
 
 
 class Article(models.Model):

@@ -143,8 +143,6 @@ def _encoding_to_read(path: str, head: bytes, verify: bool) -> tuple[str, Notice
         if head.startswith(start):
             return encoding, None
     declared = _declared_encoding(head)
-    if declared.startswith(("utf-16", "utf16")):
-        return "utf-16", None
     if declared not in _UTF8_NAMES or not verify:
         return "", None  # libxml2 decodes what the declaration names
     invalid = _first_invalid_utf8(path)
