@@ -11,7 +11,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from agora.errors import AgoraError
+from agora.errors import AgoraError, Forbidden, RateLimited
+from agora.moderation.verdicts import Refusal
 
 
 class UnsupportedMediaType(AgoraError):
@@ -57,6 +58,13 @@ def error_response(error: AgoraError) -> HttpResponse:
 @api.exception_handler(AgoraError)
 def _agora_error(request: HttpRequest, error: AgoraError) -> HttpResponse:
     return error_response(error)
+
+
+@api.exception_handler(Refusal)
+def _refusal(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """The author may not post now: 429 while it passes with time, else 403."""
+    error_class = RateLimited if refusal.throttled else Forbidden
+    return error_response(error_class(refusal.message, code=refusal.code))
 
 
 _LOCATIONS = {"body", "query", "path", "payload", "header", "cookie"}

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from django.db import transaction
 
 from agora.comments.models import Site
+from agora.importers.formats import agora
 from agora.importers.formats.encodings import head_text
 from agora.importers.formats.source import open_binary
 from agora.importers.loader import ImportOptions, Summary, run_import
@@ -53,8 +54,6 @@ def import_file(site: Site, format_name: str, path: str, options: ImportOptions,
     read = reader(format_name)
     finishers: tuple = ()
     if format_name == "agora":
-        from agora.importers.formats import agora
-
         finishers = (agora.finish,)
         options.moderate = False
         if options.status == "site":

@@ -10,8 +10,8 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 
 from agora.comments import services
-from agora.comments.api import ErrorOut, _actor
 from agora.errors import Forbidden, InvalidInput
+from agora.http import ErrorOut, request_actor
 from agora.live import subscriptions
 from agora.live.tokens import replies_feed_token
 
@@ -41,7 +41,7 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
     gets replies once confirmed (double opt-in), unless it is the account's verified address."""
     comment = services.get_comment(payload.comment)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.owns(comment):
         raise Forbidden("Only the author can ask for replies to this comment.", code="not_author")
     email = payload.email.strip().lower()
@@ -57,7 +57,7 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
 @router.get("/live/replies-feed", response={200: FeedOut, 403: ErrorOut},
             summary="The address of an Atom feed of replies to my comments")
 def replies_feed(request: HttpRequest):
-    actor = _actor(request)
+    actor = request_actor(request)
     if actor.user is None and not actor.reader_id:
         raise Forbidden("A reader token or an account is needed.", code="no_identity")
     token = replies_feed_token(user_id=actor.user.pk if actor.user else None, reader_id=actor.reader_id)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from agora.accounts.models import User
 from agora.comments.models import Comment
 from agora.errors import RateLimited
+from agora.infra.queue import enqueue
+from agora.jobs.actors import send_subscription_confirmation
 from agora.live.models import SentMail, Subscription
 from agora.live.notify import sent_today
 
@@ -35,11 +37,9 @@ def subscribe(comment: Comment, email: str, user: User | None) -> Subscription:
             defaults={"active": True, "verified_at": timezone.now() if own_verified else None})
     subscription = Subscription.objects.get(comment=comment, email=email)
     if subscription.verified_at is None:
-        from agora.live import tasks
-
         # Counted when queued, so that the cap holds however fast requests come.
         SentMail.objects.create(email=email, kind=SentMail.Kind.CONFIRMATION)
-        transaction.on_commit(lambda: tasks.enqueue(tasks.send_subscription_confirmation, subscription.pk))
+        transaction.on_commit(lambda: enqueue(send_subscription_confirmation, subscription.pk))
     return subscription
 
 

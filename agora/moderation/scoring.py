@@ -10,6 +10,9 @@ from typing import Any
 
 from django.core.cache import cache
 
+from agora import toxicity
+from agora.modelops.services import GENERATION_KEY, active_model_path
+
 logger = logging.getLogger(__name__)
 # After a failed load, wait before trying again rather than paying for it on every comment.
 _RETRY_SECONDS = 60.0
@@ -35,9 +38,7 @@ def _model() -> Any:
     if failed_at is not None and time.monotonic() - failed_at < _RETRY_SECONDS:
         return None
     try:
-        from agora.toxicity import load
-
-        _state["model"] = load()
+        _state["model"] = toxicity.load()
     except Exception:  # any failure means: moderate without the model
         logger.warning("Toxicity model unavailable; comments are moderated without it.", exc_info=True)
         _state["failed_at"] = time.monotonic()
@@ -48,7 +49,6 @@ def _model() -> Any:
 # A site's active trained model (agora.modelops), re-checked at most this often. The cache key
 # carries a generation that every activation or rollback bumps, so a switch applies at once.
 _SITE_MODEL_SECONDS = 30
-GENERATION_KEY = "modelops:generation"
 
 
 def _site_model_path(site: Any) -> str | None:
@@ -56,12 +56,7 @@ def _site_model_path(site: Any) -> str | None:
     key = f"modelops:active-path:{generation}:{getattr(site, 'pk', None)}"
     path = cache.get(key)
     if path is None:
-        try:
-            from agora.modelops.services import active_model_path
-
-            path = active_model_path(site) or ""
-        except Exception:  # no modelops app or table: the shipped model
-            path = ""
+        path = active_model_path(site) or ""
         cache.set(key, path, _SITE_MODEL_SECONDS)
     return path or None
 
@@ -70,9 +65,7 @@ def _model_for(site: Any) -> Any:
     path = _site_model_path(site)
     if path is not None:
         try:
-            from agora.toxicity import load
-
-            return load(path)
+            return toxicity.load(path)
         except Exception:
             logger.warning("Site model %s unreadable; using the shipped model.", path, exc_info=True)
     return _model()
