@@ -119,7 +119,7 @@ def _register_routers() -> None:
     from importlib import import_module
     from importlib.util import find_spec
 
-    for app in ("comments", "accounts", "moderation", "importers", "live"):
+    for app in ("comments", "accounts", "moderation", "importers", "live", "dsa"):
         if find_spec(f"agora.{app}.api"):
             api.add_router("/", import_module(f"agora.{app}.api").router)
 

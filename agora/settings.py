@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dj_database_url
 from django.core.management.utils import get_random_secret_key
 
 from agora import config
+from agora.i18n.languages import LANGUAGES as I18N_LANGUAGES
+from agora.i18n.languages import RIGHT_TO_LEFT as I18N_RIGHT_TO_LEFT
 
 DATA_DIR = config.data_dir()
 
@@ -46,6 +50,8 @@ INSTALLED_APPS = [
     "agora.perspective",
     "agora.demo",
     "agora.modelops",
+    "agora.dsa",
+    "agora.i18n",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in user's language setting wins over Accept-Language.
+    "agora.i18n.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -142,6 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+LANGUAGES = I18N_LANGUAGES
+LANGUAGES_BIDI = sorted(I18N_RIGHT_TO_LEFT)
+LOCALE_PATHS = [Path(__file__).parent / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

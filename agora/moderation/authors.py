@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from agora.accounts.models import User
 from agora.comments.models import Comment, Site
@@ -32,7 +33,7 @@ class Identity:
     def label(self) -> str:
         if self.user is not None:
             return self.user.public_name()
-        return self.key if self.kind == "email" else f"Reader {self.key[:12]}"
+        return self.key if self.kind == "email" else _("Reader %(id)s") % {"id": self.key[:12]}
 
     def comments_q(self) -> Q:
         if self.kind == "user":
@@ -51,11 +52,11 @@ class Identity:
 
 def identity(kind: str, key: str) -> Identity:
     if kind not in KINDS or not key:
-        raise Http404("No such author.")
+        raise Http404(_("No such author."))
     if kind == "user":
         user = User.objects.filter(pk=int(key)).first() if params.is_object_id(key) else None
         if user is None:
-            raise Http404("No such author.")
+            raise Http404(_("No such author."))
         return Identity(kind, key, user)
     return Identity(kind, key)
 
@@ -77,7 +78,8 @@ def act(standing: Standing, moderator: User, action: str, *, reason: str = "", h
         "untrust": lambda: actions.set_trusted(standing, moderator, False, reason),
     }
     if action not in handlers:
-        raise InvalidInput(f"Author actions are: {', '.join(handlers)}.", field="action")
+        raise InvalidInput(_("Author actions are: %(actions)s.") % {"actions": ", ".join(handlers)},
+                           field="action")
     return handlers[action]()
 
 
@@ -112,7 +114,7 @@ def panel(moderator: User, kind: str, key: str) -> Panel:
     )}
     standings = {s.site_id: s for s in Standing.objects.filter(who.standings_q(), site_id__in=site_ids)}
     if not per_site and not standings:
-        raise Http404("No such author on your sites.")
+        raise Http404(_("No such author on your sites."))
     sites = Site.objects.filter(pk__in=set(per_site) | set(standings)).order_by("name")
     records = [SiteRecord(site, standings.get(site.pk), **{k: per_site.get(site.pk, {}).get(k, 0)
                                                             for k in ("approved", "pending", "rejected")})

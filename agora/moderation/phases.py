@@ -286,9 +286,12 @@ def model(context: Context) -> list[Finding]:
     context.model_scores = outcome.scores
     findings: list[Finding] = []
     if outcome.unsupported:
+        # Scores of a language the model does not read mean nothing: a person decides (the
+        # site may publish such comments instead, still marked with the reason).
+        held = PENDING if context.settings.hold_unsupported_languages else ANNOTATE
         findings.append(Finding(Reason("model", "language_unsupported",
                                        f"The model does not read this language ({outcome.language}).",
-                                       scores=outcome.scores)))
+                                       scores=outcome.scores), held))
     strongest, labels = ANNOTATE, []
     for label, levels in context.settings.model_thresholds.items():
         score = outcome.scores.get(label)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from typing import Any
 from django.core.cache import cache
 
 from agora import toxicity
-from agora.modelops.services import GENERATION_KEY, active_model_path
+from agora.modelops.services import GENERATION_KEY, active_model_path, active_version
 
 logger = logging.getLogger(__name__)
 # After a failed load, wait before trying again rather than paying for it on every comment.
@@ -25,6 +27,19 @@ class Outcome:
     spans: tuple[tuple[int, int, str], ...]
     language: str
     unsupported: bool
+
+
+@functools.cache
+def _shipped_digest() -> str:
+    return hashlib.sha256(toxicity.model.DEFAULT_PATH.read_bytes()).hexdigest()[:12]
+
+
+def model_version(site: Any) -> str:
+    """Which model scores the site's comments, as statements of reasons record it."""
+    version = active_version(site) or active_version(None)
+    if version is not None:
+        return f"modelops-{version.pk}"
+    return f"shipped-{_shipped_digest()}"
 
 
 def available() -> bool:

@@ -78,7 +78,7 @@ def test_reply_mails_per_address_are_capped_and_the_subject_is_ours(site, articl
         sent.append(notify.send_reply_notifications(reply_id))
     assert sent == [1, 1, 1, 0, 0]
     messages = mailbox.wait_for(3)
-    assert {m["Subject"] for m in messages} == {"[The Chronicle] New reply to your comment"}
+    assert {m["Subject"] for m in messages} == {"[The Chronicle] Reply notifications"}
     assert all("evil.example" not in m["Subject"] for m in messages)
 
 

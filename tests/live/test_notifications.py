@@ -70,7 +70,7 @@ def test_the_author_opts_in_and_gets_a_reply_mail_with_a_one_click_unsubscribe(
     assert notify.send_reply_notifications(reply_id) == 1  # the job the worker runs
     (message,) = mailbox.wait_for(1)
     assert message["To"] == "ana@example.org"
-    assert message["Subject"] == "[The Chronicle] New reply to your comment"
+    assert message["Subject"] == "[The Chronicle] Reply notifications"
     text = message.get_content()
     assert "They stay the same." in text
     link = re.search(r"http\S+/live/unsubscribe/\S+", text).group(0)
@@ -126,7 +126,7 @@ def test_moderators_get_a_digest_of_held_comments_and_escalation_alerts(
                             Comment.Status.PENDING)
     assert notify.send_moderator_digest(site.pk) == 2
     (digest,) = mailbox.wait_for(1)
-    assert digest["To"] == "mod@example.org" and "2 comment(s)" in digest["Subject"]
+    assert digest["To"] == "mod@example.org" and "2 comments" in digest["Subject"]
     assert "first held" in digest.get_content() and "second held" in digest.get_content()
     assert notify.send_moderator_digest(site.pk) == 0, "a digest lists each held comment once"
 
