@@ -53,6 +53,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/toxicity/speed.py
 	$(BIN)/python bench/live/sse.py --connections 2000 --events 5
 	$(BIN)/python bench/importers/memory.py
+	$(BIN)/python bench/attacks.py
 
 clean:
 	rm -rf $(VENV) var

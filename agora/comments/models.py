@@ -247,6 +247,11 @@ class Vote(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
     voter = models.CharField(max_length=80)
     value = models.SmallIntegerField(choices=[(1, "up"), (-1, "down")])
+    # Whether the vote is in the comment's counts. A reader without standing yet (a new token)
+    # counts once per network and comment: a thousand fresh tokens from one place are one vote.
+    counted = models.BooleanField(default=True)
+    from_new_reader = models.BooleanField(default=False)
+    network_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -255,6 +260,10 @@ class Vote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "voter"], name="vote_once"),
             models.CheckConstraint(condition=Q(value=1) | Q(value=-1), name="vote_value"),
+            # Holds the once-per-network rule under concurrent votes too.
+            models.UniqueConstraint(fields=["comment", "network_hash"],
+                                    condition=Q(from_new_reader=True, counted=True),
+                                    name="vote_new_reader_once_per_network"),
         ]
 
 
@@ -278,3 +287,20 @@ def controversy_of(up: int, down: int) -> float:
     balance = down / up if up > down else up / down
     return float(magnitude**balance)
 
+
+
+class IdempotentPost(models.Model):
+    """The first answer to a `POST /api/v1/comments` with an `Idempotency-Key`, so that a retry
+    (after a lost answer, a double click, a flaky network) gets it again instead of a second row."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    # A hash of the site, the sender (reader, account or address) and the key they chose.
+    scope = models.CharField(max_length=64, unique=True)
+    # Set in the transaction that stores the comment: a crash after it still knows the comment.
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status_code = models.PositiveSmallIntegerField(default=0, help_text="0 while the first request runs.")
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Idempotent post {self.scope[:12]}"

@@ -9,11 +9,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
+from agora import identity
 from agora.comments import services
 from agora.errors import Forbidden, InvalidInput
 from agora.http import ErrorOut, request_actor
 from agora.live import subscriptions
 from agora.live.tokens import replies_feed_token
+from agora.moderation import reputation
 
 router = Router(tags=["live"])
 
@@ -44,6 +46,7 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
     actor = request_actor(request)
     if not actor.owns(comment):
         raise Forbidden("Only the author can ask for replies to this comment.", code="not_author")
+    reputation.refuse_banned(comment.site, actor, identity.hash_network(actor.ip))
     email = payload.email.strip().lower()
     try:
         validate_email(email)

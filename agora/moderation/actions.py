@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +23,8 @@ from agora.comments import services
 from agora.comments.models import Article, Comment, Site
 from agora.errors import Conflict, InvalidInput
 from agora.moderation import audit as audit_log
-from agora.moderation import escalation
-from agora.moderation.models import AuditEntry, Decision, Escalation, Standing
+from agora.moderation import escalation, standings
+from agora.moderation.models import AuditEntry, Decision, Escalation, NetworkBan, Standing
 
 APPROVED = Comment.Status.APPROVED
 PENDING = Comment.Status.PENDING
@@ -164,14 +164,53 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def ban(standing: Standing, moderator: User, reason: str) -> Standing:
-    """Site-wide ban; the reason is shown to the author when they try to post."""
-    return _change_standing(standing, moderator, "author.ban", reason, banned=True,
-                            ban_reason=_require_reason(reason))
+def ban(standing: Standing, moderator: User, reason: str, *, networks: Iterable[str] = ()) -> Standing:
+    """Site-wide ban; the reason is shown to the author when they try to post. With `networks`
+    (hashed /24 or /48 networks the author posted from) the ban covers everyone there too."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        covered = [NetworkBan(site=standing.site, standing=standing, network_hash=network)
+                   for network in dict.fromkeys(networks) if network]
+        NetworkBan.objects.bulk_create(covered, ignore_conflicts=True)
+        banned = _change_standing(standing, moderator, "author.ban", reason, banned=True, ban_reason=reason)
+        if covered:
+            audit(moderator, "author.ban_networks", site=standing.site, target=standing, before={},
+                  after={"networks": len(covered)}, reason=reason)
+    standings.forget(standing.site_id)
+    return banned
 
 
 def unban(standing: Standing, moderator: User, reason: str = "") -> Standing:
-    return _change_standing(standing, moderator, "author.unban", reason, banned=False, ban_reason="")
+    with transaction.atomic():
+        NetworkBan.objects.filter(standing=standing).delete()
+        lifted = _change_standing(standing, moderator, "author.unban", reason, banned=False, ban_reason="")
+    standings.forget(standing.site_id)
+    return lifted
+
+
+def authored_by(standing: Standing) -> Q:
+    """The comments of the author a standing belongs to."""
+    if standing.user_id is not None:
+        return Q(author_id=standing.user_id)
+    if standing.reader_id:
+        return Q(reader_id=standing.reader_id)
+    return Q(author__isnull=True, author_email__iexact=standing.email)
+
+
+def remove_comments(standing: Standing, moderator: User, reason: str = "") -> int:
+    """Reject every comment of a banned author on the site in one action; returns how many."""
+    if not standing.banned:
+        raise Conflict("Ban the author first: only a banned author's comments are removed at once.",
+                       code="not_banned")
+    comments = (Comment.objects.filter(authored_by(standing), site=standing.site)
+                .exclude(status=REJECTED).select_related("site", "article"))
+    with transaction.atomic():
+        removed = [comment.pk for comment in comments]
+        for comment in comments:
+            _decide(comment, REJECTED, moderator, action="comment.reject", reason=reason)
+        audit(moderator, "author.remove_comments", site=standing.site, target=standing,
+              before={"comments": len(removed)}, after={"rejected": removed}, reason=reason)
+    return len(removed)
 
 
 def suspend(standing: Standing, moderator: User, hours: int, reason: str) -> Standing:

@@ -178,6 +178,10 @@ class Flag(models.Model):
     explanation = models.TextField(blank=True)
     # "user:<id>" or "reader:<reader id>": one flag per reader per comment.
     reporter = models.CharField(max_length=80)
+    # How much the flag counts towards the threshold: the reporter's standing when flagging
+    # (see agora/moderation/reputation.py); flags from one network count once, at their highest.
+    weight = models.FloatField(default=1.0)
+    network_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -266,6 +270,23 @@ class Standing(models.Model):
 
     def is_suspended(self, now: datetime | None = None) -> bool:
         return self.suspended_until is not None and self.suspended_until > (now or timezone.now())
+
+
+class NetworkBan(models.Model):
+    """A ban that also covers a network (/24, /48) the banned author posted from."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="network_bans")
+    standing = models.ForeignKey(Standing, on_delete=models.CASCADE, related_name="network_bans")
+    network_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["standing", "network_hash"],
+                                               name="network_ban_once")]
+        indexes = [models.Index(fields=["site", "network_hash"])]
+
+    def __str__(self) -> str:
+        return f"Network ban with {self.standing}"
 
 
 class AppendOnlyError(Exception):

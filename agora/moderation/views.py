@@ -199,7 +199,8 @@ def author_action(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     def run() -> dict[str, Any]:
         standing = authors.standing(identity, site)
         authors.act(standing, request.user, request.POST.get("action", ""),
-                    reason=request.POST.get("reason", ""), hours=_int(request.POST.get("hours"), 0, 0, 10**6))
+                    reason=request.POST.get("reason", ""), hours=_int(request.POST.get("hours"), 0, 0, 10**6),
+                    who=identity, cover=request.POST.getlist("cover"))
         saved = _("%(author)s on %(site)s: saved.")
         return {"message": saved % {"author": identity.label, "site": site.name}}
 
