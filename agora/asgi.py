@@ -19,6 +19,10 @@ from asgiref.sync import ThreadSensitiveContext
 from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.settings")
+# `agora serve --max-header-bytes` (AGORA_MAX_HEADER_BYTES). The h11 parser already refuses
+# header blocks that arrive over several reads beyond it; this refuses the rest exactly.
+MAX_HEADER_BYTES = int(os.environ.get("AGORA_MAX_HEADER_BYTES", "32768"))
+_TOO_LARGE = b"Request headers are larger than this server accepts.\n"
 
 
 def request_threads() -> int:
@@ -42,6 +46,9 @@ class PooledThreadsASGIHandler(ASGIHandler):
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Agora serves HTTP only, not {scope['type']}.")
+        if sum(len(name) + len(value) + 4 for name, value in scope["headers"]) > MAX_HEADER_BYTES:
+            await _refuse_headers(send)
+            return
         slot = min(range(len(self._executors)), key=self._busy.__getitem__)
         self._busy[slot] += 1
         try:
@@ -53,6 +60,14 @@ class PooledThreadsASGIHandler(ASGIHandler):
 
 # WhiteNoise streams static files from a synchronous iterator, which Django runs on a thread.
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
+
+
+async def _refuse_headers(send) -> None:
+    await send({"type": "http.response.start", "status": 431,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": _TOO_LARGE})
+
+
 django.setup(set_prefix=False)
 application = PooledThreadsASGIHandler(request_threads())
 # Everything loaded so far lives as long as the process: keep it out of the garbage
