@@ -51,7 +51,8 @@ class Receiver:
     """A local HTTP server that records POSTs; answers with `statuses` in turn (then 200)."""
 
     statuses: list[int] = field(default_factory=list)
-    delay: float = 0.0
+    # When set, each request waits until the test opens the gate (at most 30 s).
+    gate: threading.Event | None = None
     requests: list[tuple[dict, bytes]] = field(default_factory=list)
     server: http.server.ThreadingHTTPServer | None = None
 
@@ -66,8 +67,8 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.requests.append((dict(self.headers), body))
-                if receiver.delay:
-                    threading.Event().wait(receiver.delay)
+                if receiver.gate is not None:
+                    receiver.gate.wait(30)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.send_header("Content-Length", "0")

@@ -213,7 +213,7 @@ def test_rate_limits_hold_across_both_servers(servers):
 
 def test_a_worker_killed_mid_job_loses_nothing(environment, servers):
     first, _ = servers
-    receiver = Receiver(delay=3.0).start()
+    receiver = Receiver(gate=threading.Event()).start()
     worker_one = worker_two = None
     try:
         setup = ("from agora.live.models import Webhook; from agora.comments.models import Site;"
@@ -233,7 +233,7 @@ def test_a_worker_killed_mid_job_loses_nothing(environment, servers):
         worker_one.wait()
         worker_two = subprocess.Popen([AGORA, "worker", "--threads", "1"], env=environment,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        receiver.delay = 0
+        receiver.gate.set()
         first_delivery = receiver.requests[0][0]["Agora-Delivery"]
 
         def attempts() -> int:

@@ -243,10 +243,9 @@ def test_hook_is_signed_and_its_answer_decides(site, article_url, hook_server):
 
 
 def test_hook_timeout_is_skipped_with_a_note(site, article_url, hook_server):
-    hook_server.answer, hook_server.delay = {"action": "reject"}, 1.5
-    started = time.monotonic()
+    # The hook would reject, but answers long after its timeout: the pipeline goes on without it.
+    hook_server.answer, hook_server.delay = {"action": "reject"}, 5.0
     result = post_direct(site, article_url, "Some text.")
-    assert time.monotonic() - started < 1.4
     assert (result.comment.status, rules(result)) == ("approved", ["hook_timeout"])
 
 
