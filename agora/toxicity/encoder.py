@@ -1,0 +1,101 @@
+"""Sentence encoder at run time: all-MiniLM-L6-v2 as int8 ONNX, no PyTorch.
+
+``Encoder(directory).embed(texts)`` returns unit-length 384-dimensional embeddings
+(mean pooling and normalisation are inside the graph, see ``export_encoder``).
+Texts are cut to ``MAX_TOKENS`` word pieces; a long comment is scored per segment
+instead (``segments``), so one abusive sentence is not diluted by the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_DIR = Path(__file__).parent / "data"
+DIMENSION = 384
+MAX_TOKENS = 128
+# Comments up to this many characters are embedded whole; longer ones per segment.
+SEGMENT_CHARS = 300
+MAX_SEGMENTS = 6  # bounds the cost of a very long comment
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def segments(text: str) -> list[str]:
+    """Sentence groups of at most about ``SEGMENT_CHARS`` characters (the first
+    ``MAX_SEGMENTS``); a short text is one segment."""
+    text = text.strip()
+    if len(text) <= SEGMENT_CHARS:
+        return [text]
+    out: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        if current and len(current) + len(sentence) + 1 > SEGMENT_CHARS:
+            out.append(current)
+            current = ""
+            if len(out) == MAX_SEGMENTS:
+                return out
+        current = f"{current} {sentence}".strip()
+    if current:
+        out.append(current)
+    return out[:MAX_SEGMENTS]
+
+
+class Encoder:
+    """A loaded encoder; thread-safe (onnxruntime sessions are)."""
+
+    def __init__(self, directory: str | Path = DEFAULT_DIR, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        directory = Path(directory)
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        # One thread per process by default: the server and `agora score` scale by processes.
+        options.intra_op_num_threads = threads or int(os.environ.get("AGORA_ENCODER_THREADS", "1"))
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(
+            str(directory / "encoder.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+
+    def embed(self, texts: list[str], batch: int = 32) -> np.ndarray:
+        """Embeddings of ``texts`` (n x 384, float32), batched by similar length."""
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        encoded = self.tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        for start in range(0, len(order), batch):
+            rows = order[start : start + batch]
+            width = max(len(encoded[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for k, i in enumerate(rows):
+                n = len(encoded[i].ids)
+                ids[k, :n] = encoded[i].ids
+                mask[k, :n] = 1
+            [vectors] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            out[rows] = vectors
+        return out
+
+
+_CACHE: dict[str, Encoder] = {}
+_LOCK = threading.Lock()
+
+
+def load(directory: str | Path = DEFAULT_DIR) -> Encoder:
+    """The encoder in ``directory``, loaded once per process."""
+    key = str(directory)
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = Encoder(directory)
+        return _CACHE[key]
+
+
+def available(directory: str | Path = DEFAULT_DIR) -> bool:
+    return (Path(directory) / "encoder.onnx").exists() and (Path(directory) / "tokenizer.json").exists()
