@@ -1,9 +1,12 @@
 """Train, activate and roll back per-site toxicity models from moderator decisions.
 
 The moderation workspace stores a moderator's override of the pipeline as a labelled
-``Decision`` (``is_label``, ``label`` "toxic"/"ok"). Those labels adapt the active model
-(``agora.toxicity.decisions.retrain_with_decisions``); the new version is activated only
-when it is not worse than the active one on the decisions it never saw.
+``Decision`` (``is_label``, ``label`` "toxic"/"ok"); a Coral installation sends its
+moderators' approvals and rejections through ``comments:suggestscore`` (``agora.perspective``).
+Both adapt the model (``agora.toxicity.decisions.adapt``: a site head on the sentence
+embedding); the new version is activated only when it is not worse than the base model on a
+held-back quarter of the threads, and only when that quarter holds enough toxic and other
+decisions to tell.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from agora.errors import Conflict, InvalidInput
 from agora.modelops.models import ModelVersion
 from agora.moderation.models import Decision
 from agora.moderation.toxicity import GENERATION_KEY
+from agora.perspective.services import site_decisions
 
 MIN_DECISIONS = 20
 
@@ -37,8 +41,10 @@ def labelled_decisions(site: Site | None) -> list[dict[str, Any]]:
             "text": decision.comment.body,
             "toxic": int(decision.label == "toxic"),
             "created": decision.created_at.isoformat(),
+            # Held-back decisions are whole threads, so one discussion never sits on both sides.
+            "thread": str(decision.comment.root_id or decision.comment_id),
         }
-    return list(latest.values())
+    return list(latest.values()) + site_decisions(site)
 
 
 def active_version(site: Site | None) -> ModelVersion | None:
@@ -58,11 +64,11 @@ def models_dir() -> Path:
     return path
 
 
-def train_from_decisions(site: Site | None, data_dir: str | None = None) -> ModelVersion:
+def train_from_decisions(site: Site | None) -> ModelVersion:
     """Train a new version from the site's labels; activate it if it is not worse."""
-    from agora.toxicity.decisions import retrain_with_decisions
+    from agora.toxicity.decisions import DecisionsError, adapt, from_rows
 
-    decisions = labelled_decisions(site)
+    decisions = from_rows(labelled_decisions(site))
     if len(decisions) < MIN_DECISIONS:
         raise InvalidInput(
             f"Only {len(decisions)} labelled decisions; at least {MIN_DECISIONS} are needed.", field="site"
@@ -70,7 +76,10 @@ def train_from_decisions(site: Site | None, data_dir: str | None = None) -> Mode
     parent = active_version(site)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
     out = models_dir() / f"{site.slug if site else 'all'}-{stamp}.npz"
-    comparison = retrain_with_decisions(data_dir, decisions, out, parent.path if parent else None)
+    try:
+        comparison = adapt(decisions, out, parent.path if parent else None)
+    except DecisionsError as exc:
+        raise InvalidInput(str(exc), field="site") from exc
     with transaction.atomic():
         version = ModelVersion.objects.create(
             site=site, path=str(out), metrics=asdict(comparison), parent=parent

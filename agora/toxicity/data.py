@@ -267,7 +267,8 @@ def read_hatexplain(root: Path) -> Iterator[Example]:
     with open(root / "hatexplain" / "hatexplain.csv", newline="", encoding="utf-8") as fh:
         for i, r in enumerate(csv.DictReader(fh)):
             label = int(r["label"])
-            labels = _labels(toxicity=0) if label == 0 else _labels(toxicity=1, identity_attack=float(label == 2))
+            hate = float(label == 2)
+            labels = _labels(toxicity=0) if label == 0 else _labels(toxicity=1, identity_attack=hate)
             yield Example(r["text"], "hatexplain", labels, f"hx{i}")
 
 
@@ -304,7 +305,8 @@ def read_convabuse(root: Path) -> Iterator[Example]:
             for r in csv.DictReader(fh):
                 votes = []
                 for k in range(1, 9):
-                    ticks = {v: r.get(f"Annotator{k}_is_abuse.{v}") == "1" for v in ("1", "0", "-1", "-2", "-3")}
+                    ticks = {v: r.get(f"Annotator{k}_is_abuse.{v}") == "1"
+                             for v in ("1", "0", "-1", "-2", "-3")}
                     if any(ticks.values()):
                         votes.append(0.0 if ticks["1"] else 0.5 if ticks["0"] else 1.0)
                 if not votes or not r["user"].strip():
@@ -359,7 +361,7 @@ def dedup_key(text: str) -> str:
     """Lower-cased, without whitespace and ASCII punctuation: HateXplain's copy of a tweet
     has lost its punctuation and case, and must still match the same tweet elsewhere (emoji
     are kept: in HatemojiBuild they are what tells two entries apart)."""
-    return "".join(ch for ch in text.lower() if ch.isalnum() or ord(ch) > 127 and not ch.isspace())
+    return "".join(ch for ch in text.lower() if ch.isalnum() or (ord(ch) > 127 and not ch.isspace()))
 
 
 def load_sources(

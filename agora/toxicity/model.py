@@ -1,4 +1,10 @@
-"""Runtime model: linear TF-IDF heads + curated rules, numpy only."""
+"""Runtime model: a sentence encoder's heads blended with linear TF-IDF heads, curated
+rules, and optionally a site's own head learned from its moderators' decisions.
+
+The n-gram part needs numpy only and gives the character spans; the encoder part
+(``encoder``) needs onnxruntime and generalises beyond the words of the training data.
+A long comment is scored per segment as well as whole, and the strongest counts, so
+one abusive sentence is not diluted by the rest."""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import artefact, lexicon
+from . import artefact, encoder, lexicon
 from .features import ID_TOKEN, block_of, char_grams, tfidf, tokens
 from .lang import SUPPORTED, detect
 from .normalize import Normalized, normalize
@@ -78,6 +84,16 @@ class Model:
         self.span_gate = float(meta.get("span_gate", 0.0))
         self.thresholds: dict[str, float] = meta.get("thresholds", {})
         self.span_head = SpanHead.from_arrays(arrays)
+        # Encoder heads (dimension x labels) and each label's share of the encoder's logit.
+        self.encoder_weights = arrays.get("encoder_weights")
+        self.encoder_bias = arrays.get("encoder_bias")
+        self.blend = np.asarray(meta.get("encoder_blend", [0.0] * len(self.labels)), dtype=np.float64)
+        self.encoder = encoder.load() if self.encoder_weights is not None else None
+        # Site heads learned from moderators' decisions: per label [a, v...] and c, where
+        # the label's logit becomes a * logit + v . embedding + c.
+        self.site_labels: list[str] = list(meta.get("site_labels", []))
+        self.site_coef = arrays.get("site_coef")
+        self.site_intercept = arrays.get("site_intercept")
         self._tok_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     # -- learned part -------------------------------------------------------
@@ -122,14 +138,50 @@ class Model:
 
     def _linear(self, norm: Normalized) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Logits, occurrence spans (k x 2) and contributions (k x labels)."""
-        idx, starts, ends = self._occurrences(norm.text)
+        return self._linear_text(norm.text)
+
+    def _linear_text(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        idx, starts, ends = self._occurrences(text)
         uniq, vals, inverse, counts = tfidf(idx, self.idf, self.block)
         if uniq.size == 0:
             return self.bias.copy(), np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(self.labels)))
         per_occ = (vals / counts)[inverse][:, None] * self.weights[uniq][inverse]
         spans = np.stack([starts, ends], axis=1)
-        per_occ = self._damp_counter_speech(norm.text, spans, per_occ)
+        per_occ = self._damp_counter_speech(text, spans, per_occ)
         return self.bias + per_occ.sum(axis=0), spans, per_occ
+
+    # -- encoder, sentences and site ------------------------------------------
+    def base_logits(self, norm_text: str, ngram: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Logits before any site head, and the comment's embedding (None without an
+        encoder). ``ngram`` is the whole comment's n-gram logits."""
+        z = self.scale * ngram + self.shift
+        parts = encoder.segments(norm_text)
+        if len(parts) > 1:  # the strongest segment counts: one abusive sentence is not diluted
+            for part in parts:
+                z = np.maximum(z, self.scale * self._linear_text(part)[0] + self.shift)
+        if self.encoder is None:
+            return z, None
+        vectors = np.vstack([self.encoder.embed([part]) for part in parts])
+        z_enc = (vectors @ self.encoder_weights + self.encoder_bias).max(axis=0)
+        z = self.blend * z_enc + (1.0 - self.blend) * z
+        pooled = vectors.mean(axis=0)
+        return z, pooled / max(float(np.linalg.norm(pooled)), 1e-9)
+
+    def _site(self, z: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
+        if self.site_coef is None or embedding is None:
+            return z
+        z = z.copy()
+        for k, label in enumerate(self.site_labels):
+            j = self.labels.index(label)
+            coef = self.site_coef[k]
+            z[j] = coef[0] * z[j] + float(coef[1:] @ embedding) + float(self.site_intercept[k])
+        return z
+
+    def features(self, text: object) -> tuple[np.ndarray, np.ndarray | None]:
+        """What a site head learns from: base logits and the embedding of one comment."""
+        raw, _ = sanitize(text)
+        norm = normalize(clean(raw))
+        return self.base_logits(norm.text, self._linear(norm)[0])
 
     @staticmethod
     def _damp_counter_speech(text: str, spans: list[tuple[int, int]], per_occ: np.ndarray) -> np.ndarray:
@@ -219,7 +271,7 @@ class Model:
         language = detect(cleaned)
         norm = normalize(cleaned)
         logits, occurrences, per_occ = self._linear(norm)
-        probs = _sigmoid(self.scale * logits + self.shift)
+        probs = _sigmoid(self._site(*self.base_logits(norm.text, logits)))
         scores = dict(zip(self.labels, (float(p) for p in probs), strict=True))
         hits = self._rules(norm.text)
         for rule, _, _ in hits:

@@ -46,6 +46,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 __all__ = ["Match", "Normalized", "TermMatcher", "normalize"]
 
@@ -238,7 +239,7 @@ def _spaced_words(run: str, start: int) -> list[tuple[int, int]]:
 
     pieces = [(m.start(), m.group(1), m.group(2)) for m in _LETTER_AND_GAP.finditer(run)]
     words: list[list[tuple[int, str, str]]] = [[pieces[0]]]
-    for prev, piece in zip(pieces, pieces[1:], strict=False):
+    for prev, piece in pairwise(pieces):
         if prev[2] != words[-1][0][2]:
             words.append([])
         words[-1].append(piece)

@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from .data import LABELS
 from .head import Linear, fit_logistic, roc_auc
 
-LABELS = ("toxicity", "severe_toxicity", "identity_attack", "insult", "profanity", "threat", "sexually_explicit")
 # Strongest first, so that a tie keeps the head closer to the base model.
 PENALTIES = (300.0, 100.0, 30.0, 10.0, 3.0, 1.0)
 FOLDS = 4
@@ -112,7 +112,7 @@ def group_of(decision: Decision) -> str:
     return "t:" + decision.thread if decision.thread else "x:" + decision.text
 
 
-def features(base_logit: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+def site_features(base_logit: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
     return np.hstack([np.asarray(base_logit, dtype=np.float64)[:, None], embeddings.astype(np.float64)])
 
 
@@ -121,8 +121,13 @@ def _penalty_vector(strength: float, dimension: int) -> np.ndarray:
     return np.concatenate([[0.01], np.full(dimension - 1, strength)])
 
 
-def fit_head(X: np.ndarray, y: np.ndarray, w: np.ndarray, groups: Sequence[str]) -> tuple[Linear, float]:
-    """The site head with the penalty that cross-validates best (folds by group)."""
+def fit_head(
+    X: np.ndarray, y: np.ndarray, w: np.ndarray, groups: Sequence[str], penalty: float | None = None
+) -> tuple[Linear, float]:
+    """The site head with ``penalty``, or with the one that cross-validates best (folds
+    by group)."""
+    if penalty is not None:
+        return fit_logistic(X, y, w, _penalty_vector(penalty, X.shape[1])), penalty
     fold = np.array([int(_bucket("fold" + g) * FOLDS) for g in groups])
     best: tuple[float, float] | None = None
     for strength in PENALTIES:
@@ -163,7 +168,9 @@ def gate_split(decisions: Sequence[Decision]) -> np.ndarray:
     return np.array([_bucket("gate" + group_of(d)) < GATE_SHARE for d in decisions])
 
 
-def judge(label: str, X: np.ndarray, y: np.ndarray, w: np.ndarray, decisions: Sequence[Decision]) -> GateReport:
+def judge(
+    label: str, X: np.ndarray, y: np.ndarray, w: np.ndarray, decisions: Sequence[Decision]
+) -> GateReport:
     """Train on three quarters of the threads and compare with the base on the rest.
 
     Only a gate with enough held-back positives and negatives can pass: with a handful
@@ -181,7 +188,8 @@ def judge(label: str, X: np.ndarray, y: np.ndarray, w: np.ndarray, decisions: Se
     if min(int((y[train] >= 0.5).sum()), int((y[train] < 0.5).sum())) < MIN_PER_CLASS:
         report.reasons.append(f"{label}: too few decisions of one class to learn from")
         return report
-    head, report.penalty = fit_head(X[train], y[train], w[train], [group_of(decisions[i]) for i in np.flatnonzero(train)])
+    groups = [group_of(decisions[i]) for i in np.flatnonzero(train)]
+    head, report.penalty = fit_head(X[train], y[train], w[train], groups)
     report.base_auc = round(roc_auc(y[held] >= 0.5, X[held, 0]), 4)
     report.site_auc = round(roc_auc(y[held] >= 0.5, head.logits(X[held])), 4)
     report.passed = report.site_auc >= report.base_auc - TOLERANCE

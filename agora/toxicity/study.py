@@ -30,7 +30,7 @@ from .embed_cache import EmbeddingCache
 from .encoder import DEFAULT_DIR, Encoder
 from .features import block_of
 from .head import fit_logistic, roc_auc
-from .site import Decision, features, fit_head
+from .site import fit_head, site_features
 
 FAMILIES = {
     "jigsaw2018": ("jigsaw2018", "wiki_context_toxicity"),
@@ -50,9 +50,10 @@ ENGLISH = (
     "hatemoji_build",
     "convabuse",
 )
-ORIGINAL = ("toxic_spans_civil", "wiki_context_toxicity", "stormfront", "davidson2017", "germeval2018", "augment")
+ORIGINAL = (
+    "toxic_spans_civil", "wiki_context_toxicity", "stormfront", "davidson2017", "germeval2018", "augment"
+)
 BLENDS = (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0)
-ENCODER_L2 = 1.0
 SIZES = (50, 100, 300, 1000)
 DRAWS = 3
 
@@ -81,8 +82,7 @@ def prepare(data_dir: str | Path, cache_dir: str | Path, cap: int, seed: int = 0
     vocab = build_vocab(train_docs)
     index = {f: i for i, f in enumerate(vocab)}
     block = np.array([block_of(f) for f in vocab], dtype=np.int8)
-    X = matrix(docs, index, index_idf := idf_of(train_docs, index), block)
-    del index_idf
+    X = matrix(docs, index, idf_of(train_docs, index), block)
     E = EmbeddingCache(cache_dir).embed(docs, Encoder(encoder_dir))
     return Prepared(
         examples,
@@ -96,30 +96,20 @@ def prepare(data_dir: str | Path, cache_dir: str | Path, cap: int, seed: int = 0
     )
 
 
-def _soft_rows(rows: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Soft labels for scikit-learn: a row with share p appears as a positive with weight
-    w * p and a negative with weight w * (1 - p)."""
-    soft = (y[rows] > 0) & (y[rows] < 1)
-    hard = rows[~soft]
-    both = rows[soft]
-    idx = np.concatenate([hard, both, both])
-    labels = np.concatenate([y[hard] >= 0.5, np.ones(len(both), bool), np.zeros(len(both), bool)])
-    weights = np.concatenate([w[hard], w[both] * y[both], w[both] * (1 - y[both])])
-    return idx, labels, weights
-
-
 def fit_ngram(p: Prepared, rows: np.ndarray, seed: int = 0) -> tuple[np.ndarray, float]:
     from sklearn.linear_model import LogisticRegression
 
-    from .train import C
+    from .train import C, soft_rows
 
-    idx, labels, weights = _soft_rows(rows, p.y, p.w)
+    idx, labels, weights = soft_rows(rows, p.y[rows], p.w[rows])
     clf = LogisticRegression(C=C, solver="liblinear", random_state=seed, max_iter=200)
     clf.fit(p.X[idx], labels, sample_weight=weights)
     return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
 
 
 def fit_encoder(p: Prepared, rows: np.ndarray) -> tuple[np.ndarray, float]:
+    from .train import ENCODER_L2
+
     head = fit_logistic(p.E[rows], p.y[rows], p.w[rows], ENCODER_L2)
     return head.coef, head.intercept
 
@@ -193,10 +183,9 @@ def adaptation_curve(p: Prepared, fs: Sequence[Fold], alpha: float,
                 y = (p.y[chosen] >= 0.5).astype(float)
                 if len(set(y.tolist())) < 2:
                     continue
-                X = features(blend(f, alpha, chosen), p.E[chosen])
-                groups = [Decision(p.examples[i].text, int(y[k])).text for k, i in enumerate(chosen)]
-                head, _ = fit_head(X, y, np.ones(n), ["x:" + g for g in groups])
-                site = head.logits(features(base_test, p.E[f.test]))
+                X = site_features(blend(f, alpha, chosen), p.E[chosen])
+                head, _ = fit_head(X, y, np.ones(n), [p.examples[i].group for i in chosen])
+                site = head.logits(site_features(base_test, p.E[f.test]))
                 gains.append(roc_auc(y_test, site) - base_auc)
             if gains:
                 row[str(n)] = round(float(np.mean(gains)), 4)
