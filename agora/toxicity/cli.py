@@ -177,6 +177,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         loso=args.loso,
         seed=args.seed,
         baseline_python=args.baseline_python,
+        generalisation=args.generalisation,
     )
     print(json.dumps(report, indent=1, default=str))
     return 0
@@ -222,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--loso", action="store_true", help="also run leave-one-source-out")
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--baseline-python", help="python of a venv with alt-profanity-check, to compare")
+    e.add_argument("--generalisation", help="report of bench/toxicity/generalisation.py, for the card")
     e.set_defaults(func=cmd_eval)
     return p
 

@@ -44,7 +44,8 @@ def _labelled(site: Site, body: str, label: str) -> Decision:
 @pytest.fixture
 def decisions(site: Site, settings, tmp_path: Path) -> Site:
     settings.DATA_DIR = tmp_path
-    for i in range(12):
+    # Enough for the held-back quarter of threads to hold ten toxic and ten other decisions.
+    for i in range(24):
         for template in TOXIC:
             _labelled(site, template.format(i=i), "toxic")
         for template in FINE:
@@ -54,13 +55,13 @@ def decisions(site: Site, settings, tmp_path: Path) -> Site:
 
 def test_labelled_decisions_are_exported_with_the_latest_label(decisions: Site) -> None:
     rows = services.labelled_decisions(decisions)
-    assert len(rows) == 72
-    assert sum(r["toxic"] for r in rows) == 36
+    assert len(rows) == 144
+    assert sum(r["toxic"] for r in rows) == 72
     comment = Comment.objects.filter(site=decisions, body__startswith="the harbour board meeting").first()
     Decision.objects.create(comment=comment, status="rejected", source=Decision.Source.MODERATOR,
                             is_label=True, label="toxic")
     relabelled = {r["text"]: r["toxic"] for r in services.labelled_decisions(decisions)}
-    assert len(relabelled) == 72 and relabelled[comment.body] == 1
+    assert len(relabelled) == 144 and relabelled[comment.body] == 1
 
 
 def test_train_activates_a_not_worse_model_and_rollback_restores_the_shipped_one(
@@ -70,7 +71,7 @@ def test_train_activates_a_not_worse_model_and_rollback_restores_the_shipped_one
     version = ModelVersion.objects.get(site=decisions)
     assert version.active and version.parent is None
     assert Path(version.path).parent == tmp_path / "models" and Path(version.path).exists()
-    assert version.metrics["decisions_train"] + version.metrics["decisions_eval"] == 72
+    assert version.metrics["decisions_train"] + version.metrics["decisions_eval"] == 144
     assert services.active_model_path(decisions) == version.path
 
     call_command("train_from_decisions", "--site", decisions.slug)
