@@ -84,6 +84,33 @@ class Encoder:
         return out
 
 
+class StaticEncoder:
+    """The same encoder distilled into one vector per word piece (numpy only, ~0.1 ms a
+    comment): a text's embedding is the weighted mean of its pieces' vectors, normalised.
+    Each piece's vector is the encoder's output for that piece alone, centred; the weight
+    is smooth inverse frequency over the training texts, so frequent pieces count less."""
+
+    def __init__(self, directory: str | Path = DEFAULT_DIR) -> None:
+        from tokenizers import Tokenizer
+
+        directory = Path(directory)
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.no_truncation()
+        self.tokenizer.no_padding()
+        with np.load(directory / "static_encoder.npz") as arrays:
+            weights = arrays["weights"].astype(np.float32)[:, None]
+            self.vectors = arrays["vectors"].astype(np.float32) * weights
+        self.dimension = self.vectors.shape[1]
+
+    def embed(self, texts: list[str], batch: int = 0) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, encoding in enumerate(self.tokenizer.encode_batch(texts, add_special_tokens=False)):
+            if encoding.ids:
+                v = self.vectors[encoding.ids[: MAX_TOKENS * MAX_SEGMENTS]].mean(axis=0)
+                out[i] = v / max(float(np.linalg.norm(v)), 1e-9)
+        return out
+
+
 _CACHE: dict[str, Encoder] = {}
 _LOCK = threading.Lock()
 

@@ -68,10 +68,11 @@ class Prepared:
     y: np.ndarray  # soft toxicity
     w: np.ndarray
     sources: np.ndarray
+    docs: list[str]  # normalised texts, the encoders' input
 
 
 def prepare(data_dir: str | Path, cache_dir: str | Path, cap: int, seed: int = 0,
-            encoder_dir: str | Path = DEFAULT_DIR) -> Prepared:
+            encoder_dir: str | Path = DEFAULT_DIR, ngrams: bool = True) -> Prepared:
     from .train import build_vocab, idf_of, matrix, normalized_texts
 
     examples = [ex for ex in load_sources(data_dir, cap=cap) + augment.examples(seed)
@@ -79,10 +80,12 @@ def prepare(data_dir: str | Path, cache_dir: str | Path, cap: int, seed: int = 0
     train_idx, test_idx = split(examples, seed)
     docs = normalized_texts([ex.text for ex in examples])
     train_docs = [docs[i] for i in train_idx]
-    vocab = build_vocab(train_docs)
-    index = {f: i for i, f in enumerate(vocab)}
-    block = np.array([block_of(f) for f in vocab], dtype=np.int8)
-    X = matrix(docs, index, idf_of(train_docs, index), block)
+    X = sparse.csr_matrix((len(docs), 1), dtype=np.float32)
+    if ngrams:
+        vocab = build_vocab(train_docs)
+        index = {f: i for i, f in enumerate(vocab)}
+        block = np.array([block_of(f) for f in vocab], dtype=np.int8)
+        X = matrix(docs, index, idf_of(train_docs, index), block)
     E = EmbeddingCache(cache_dir).embed(docs, Encoder(encoder_dir))
     return Prepared(
         examples,
@@ -93,6 +96,7 @@ def prepare(data_dir: str | Path, cache_dir: str | Path, cap: int, seed: int = 0
         np.array([float(ex.labels["toxicity"]) for ex in examples]),
         np.array([ex.weight for ex in examples]),
         np.array([ex.source for ex in examples]),
+        docs,
     )
 
 
