@@ -63,8 +63,10 @@ class Encoder:
             str(directory / "encoder.onnx"), options, providers=["CPUExecutionProvider"]
         )
 
-    def embed(self, texts: list[str], batch: int = 32) -> np.ndarray:
-        """Embeddings of ``texts`` (n x 384, float32), batched by similar length."""
+    def embed(self, texts: list[str], batch: int = 1) -> np.ndarray:
+        """Embeddings of ``texts`` (n x 384, float32). One text at a time by default: int8
+        activations are quantised per batch, so batching (by similar length) is faster but
+        makes a text's embedding depend slightly on its neighbours."""
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)
         encoded = self.tokenizer.encode_batch([t if t.strip() else "." for t in texts])

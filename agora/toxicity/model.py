@@ -33,6 +33,7 @@ LABELS: tuple[str, ...] = (
     "sexually_explicit",
 )
 DEFAULT_PATH = Path(__file__).parent / "data" / "model.npz"
+_BASE_CACHE_SIZE = 256
 # Contributions inside quotes are damped when the comment condemns what it quotes.
 _COUNTER_DAMPING = 0.25
 
@@ -95,6 +96,7 @@ class Model:
         self.site_coef = arrays.get("site_coef")
         self.site_intercept = arrays.get("site_intercept")
         self._tok_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._base_cache: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
 
     # -- learned part -------------------------------------------------------
     def _token_features(self, tok: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -153,7 +155,21 @@ class Model:
     # -- encoder, sentences and site ------------------------------------------
     def base_logits(self, norm_text: str, ngram: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """Logits before any site head, and the comment's embedding (None without an
-        encoder). ``ngram`` is the whole comment's n-gram logits."""
+        encoder). ``ngram`` is the whole comment's n-gram logits.
+
+        The last few results are kept: the pipeline scores a flagged comment a second time
+        for its spans, and the encoder is the expensive part."""
+        hit = self._base_cache.get(norm_text)
+        if hit is not None:
+            return hit[0].copy(), hit[1]
+        result = self._compute_base(norm_text, ngram)
+        with _LOCK:
+            if len(self._base_cache) >= _BASE_CACHE_SIZE:
+                self._base_cache.pop(next(iter(self._base_cache)))
+            self._base_cache[norm_text] = result
+        return result[0].copy(), result[1]
+
+    def _compute_base(self, norm_text: str, ngram: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         z = self.scale * ngram + self.shift
         parts = encoder.segments(norm_text)
         if len(parts) > 1:  # the strongest segment counts: one abusive sentence is not diluted
