@@ -11,7 +11,7 @@ decisions to tell.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +116,48 @@ def _switched() -> None:
     """Tell every process's pipeline to look up the active model again."""
     cache.add(GENERATION_KEY, 0, None)
     cache.incr(GENERATION_KEY)
+
+
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    """What holding comments at ``threshold`` would have done on this site."""
+
+    threshold: float
+    held_share: float  # of all scored comments
+    precision: float | None  # of the held comments that moderators labelled, the toxic share
+    recall: float | None  # of the comments moderators labelled toxic, the held share
+    labelled: int
+
+
+def threshold_table(site: Site, label: str = "toxicity", thresholds: tuple[float, ...] = THRESHOLDS,
+                    limit: int = 20_000) -> list[ThresholdRow]:
+    """Per threshold: the share of the site's recent comments the model would hold, and precision and
+    recall against the moderators' labels, from the scores the pipeline recorded (no rescoring)."""
+    scores: dict[int, float] = {}
+    pipeline = (Decision.objects.filter(comment__site=site, source=Decision.Source.PIPELINE)
+                .order_by("-created_at").values_list("comment_id", "scores")[:limit])
+    for comment_id, recorded in pipeline:
+        if isinstance(recorded, dict) and isinstance(recorded.get(label), int | float):
+            scores.setdefault(comment_id, float(recorded[label]))
+    labels: dict[int, bool] = {}
+    for comment_id, value in (Decision.objects.filter(comment__site=site, is_label=True,
+                                                      label__in=("toxic", "ok"))
+                              .order_by("created_at", "pk").values_list("comment_id", "label")):
+        labels[comment_id] = value == "toxic"
+    judged = [(scores[c], toxic) for c, toxic in labels.items() if c in scores]
+    rows = []
+    for t in thresholds:
+        held = sum(s >= t for s in scores.values())
+        flagged = [toxic for s, toxic in judged if s >= t]
+        positives = sum(toxic for _, toxic in judged)
+        rows.append(ThresholdRow(
+            t,
+            round(held / len(scores), 4) if scores else 0.0,
+            round(sum(flagged) / len(flagged), 4) if flagged else None,
+            round(sum(flagged) / positives, 4) if positives else None,
+            len(judged),
+        ))
+    return rows

@@ -56,7 +56,7 @@ class ModerationSettingsAdmin(AuditedAdmin):
                     "escalation_enabled", "updated_at")
     fieldsets = (
         (None, {"fields": ("site", "phase_order", "premoderate_all")}),
-        ("Toxicity model", {"fields": ("model_thresholds", "nudge_enabled")}),
+        ("Toxicity model", {"fields": ("model_thresholds", "toxicity_threshold_table", "nudge_enabled")}),
         ("Authors", {"fields": ("trust_ramp_approved", "flag_threshold")}),
         ("Links", {"fields": ("hold_links_from_new", "link_allow_domains", "link_deny_domains")}),
         ("Floods", {"fields": ("rate_limit_per_ip", "rate_limit_per_author", "rate_window_seconds",
@@ -66,6 +66,13 @@ class ModerationSettingsAdmin(AuditedAdmin):
                                           "escalation_toxicity_velocity")}),
         ("External check", {"fields": ("hook_url", "hook_secret", "hook_timeout_seconds")}),
     )
+    readonly_fields = ("toxicity_threshold_table",)
+
+    @admin.display(description="What each threshold would hold")
+    def toxicity_threshold_table(self, obj: ModerationSettings) -> str:
+        from agora.modelops.display import threshold_table_html
+
+        return threshold_table_html(obj.site) if obj.pk else "Shown once the settings are saved."
 
 
 @admin.register(WordListEntry)

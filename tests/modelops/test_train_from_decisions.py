@@ -120,3 +120,21 @@ def test_agora_model_train_from_decisions_routes_to_the_command(monkeypatch) -> 
     monkeypatch.setattr(django.core.management, "execute_from_command_line", seen.append)
     assert main(["model", "train", "--from-decisions", "--site", "chronicle"]) == 0
     assert seen == [["agora", "train_from_decisions", "--site", "chronicle"]]
+
+
+def test_threshold_table_shows_held_share_precision_and_recall(site: Site) -> None:
+    from agora.modelops.display import threshold_table_html
+
+    cases = [(0.95, "toxic"), (0.85, "ok"), (0.55, "toxic"), (0.2, "ok"), (0.1, "")]
+    for i, (score, label) in enumerate(cases):
+        decision = _labelled(site, f"comment {i}", label or "ok")
+        Decision.objects.create(comment=decision.comment, status="approved", source=Decision.Source.PIPELINE,
+                                scores={"toxicity": score})
+        if not label:
+            decision.delete()  # scored by the pipeline but never labelled
+    rows = {r.threshold: r for r in services.threshold_table(site)}
+    assert rows[0.5].held_share == 0.6 and rows[0.5].labelled == 4
+    assert rows[0.5].precision == pytest.approx(2 / 3, abs=1e-3) and rows[0.5].recall == 1.0
+    assert rows[0.9].precision == 1.0 and rows[0.9].recall == 0.5
+    html = threshold_table_html(site)
+    assert "<td>0.5</td><td>60%</td><td>67%</td><td>100%</td>" in html
