@@ -178,6 +178,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         seed=args.seed,
         baseline_python=args.baseline_python,
         generalisation=args.generalisation,
+        heldout_from_training=args.heldout_from_training,
     )
     print(json.dumps(report, indent=1, default=str))
     return 0
@@ -224,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--baseline-python", help="python of a venv with alt-profanity-check, to compare")
     e.add_argument("--generalisation", help="report of bench/toxicity/generalisation.py, for the card")
+    e.add_argument("--heldout-from-training", action="store_true",
+                   help="reuse the held-out figures computed when the model was trained")
     e.set_defaults(func=cmd_eval)
     return p
 

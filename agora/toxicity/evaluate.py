@@ -127,9 +127,12 @@ def run_eval(
     seed: int = 0,
     baseline_python: str | Path | None = None,
     generalisation: str | Path | None = None,
+    heldout_from_training: bool = False,
 ) -> dict[str, Any]:
     """Figures for the model card; ``generalisation`` is a report written by
-    bench/toxicity/generalisation.py (leave-one-source-out and adaptation curve)."""
+    bench/toxicity/generalisation.py (leave-one-source-out and adaptation curve);
+    ``heldout_from_training`` takes the held-out figures that training computed on the same
+    split with the same model, instead of scoring those rows again."""
     from .train import evaluate, span_f1
 
     model = load(model_path)
@@ -137,7 +140,10 @@ def run_eval(
     report: dict[str, Any] = {"model": str(model_path or "shipped"), "meta": _meta_summary(model)}
     if data.is_dir():
         held = heldout_examples(data, seed, model.meta.get("rows_per_source_cap"))
-        report["heldout"] = evaluate(model, held)
+        if heldout_from_training and "heldout" in model.meta:
+            report["heldout"] = model.meta["heldout"]
+        else:
+            report["heldout"] = evaluate(model, held)
         tsd = data / "toxic_spans_civil" / "tsd_test.csv"
         if tsd.exists():
             report["span_f1_tsd_test"] = round(span_f1(model, read_tsd(tsd)), 4)

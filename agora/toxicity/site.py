@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -129,7 +129,7 @@ def fit_head(
     if penalty is not None:
         return fit_logistic(X, y, w, _penalty_vector(penalty, X.shape[1])), penalty
     fold = np.array([int(_bucket("fold" + g) * FOLDS) for g in groups])
-    best: tuple[float, float] | None = None
+    best = (-1.0, PENALTIES[0])
     for strength in PENALTIES:
         scored = []
         for k in range(FOLDS):
@@ -139,10 +139,9 @@ def fit_head(
             head = fit_logistic(X[train], y[train], w[train], _penalty_vector(strength, X.shape[1]))
             scored.append(roc_auc(y[test] >= 0.5, head.logits(X[test])))
         value = float(np.mean(scored)) if scored else 0.0
-        if best is None or value > best[0] + 1e-4:
+        if value > best[0] + 1e-4:
             best = (value, strength)
-    strength = best[1] if best else PENALTIES[-1]
-    return fit_logistic(X, y, w, _penalty_vector(strength, X.shape[1])), strength
+    return fit_logistic(X, y, w, _penalty_vector(best[1], X.shape[1])), best[1]
 
 
 @dataclass
@@ -160,7 +159,7 @@ class GateReport:
     reasons: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items()}
+        return asdict(self)
 
 
 def gate_split(decisions: Sequence[Decision]) -> np.ndarray:
