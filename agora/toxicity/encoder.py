@@ -2,8 +2,8 @@
 
 ``Encoder(directory).embed(texts)`` returns unit-length 384-dimensional embeddings
 (mean pooling and normalisation are inside the graph, see ``export_encoder``).
-Texts are cut to ``MAX_TOKENS`` word pieces; a long comment is scored per segment
-instead (``segments``), so one abusive sentence is not diluted by the rest.
+Texts are cut to ``MAX_TOKENS`` word pieces; a comment of several sentences is also
+scored per sentence (``segments``), so one abusive sentence is not diluted by the rest.
 """
 
 from __future__ import annotations
@@ -18,30 +18,31 @@ import numpy as np
 DEFAULT_DIR = Path(__file__).parent / "data"
 DIMENSION = 384
 MAX_TOKENS = 128
-# Comments up to this many characters are embedded whole; longer ones per segment.
-SEGMENT_CHARS = 300
-MAX_SEGMENTS = 6  # bounds the cost of a very long comment
+MAX_SEGMENTS = 8  # sentences scored on their own, at most: bounds the cost of a long comment
+MIN_SENTENCE_CHARS = 20  # shorter pieces ("Yes." "Really?") join the next sentence
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
 def segments(text: str) -> list[str]:
-    """Sentence groups of at most about ``SEGMENT_CHARS`` characters (the first
-    ``MAX_SEGMENTS``); a short text is one segment."""
+    """The whole text, then (if it has several) its first ``MAX_SEGMENTS`` sentences: each is
+    scored on its own and the strongest counts, so one abusive sentence is not diluted by the
+    rest of a long comment."""
     text = text.strip()
-    if len(text) <= SEGMENT_CHARS:
+    sentences: list[str] = []
+    pending = ""
+    for piece in _SENTENCE_END.split(text):
+        pending = f"{pending} {piece}".strip()
+        if len(pending) >= MIN_SENTENCE_CHARS:
+            sentences.append(pending)
+            pending = ""
+    if pending:
+        if sentences:
+            sentences[-1] = f"{sentences[-1]} {pending}"
+        else:
+            sentences.append(pending)
+    if len(sentences) <= 1:
         return [text]
-    out: list[str] = []
-    current = ""
-    for sentence in _SENTENCE_END.split(text):
-        if current and len(current) + len(sentence) + 1 > SEGMENT_CHARS:
-            out.append(current)
-            current = ""
-            if len(out) == MAX_SEGMENTS:
-                return out
-        current = f"{current} {sentence}".strip()
-    if current:
-        out.append(current)
-    return out[:MAX_SEGMENTS]
+    return [text, *sentences[:MAX_SEGMENTS]]
 
 
 class Encoder:

@@ -172,16 +172,15 @@ class Model:
     def _compute_base(self, norm_text: str, ngram: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         z = self.scale * ngram + self.shift
         parts = encoder.segments(norm_text)
-        if len(parts) > 1:  # the strongest segment counts: one abusive sentence is not diluted
-            for part in parts:
+        if len(parts) > 1:  # the strongest sentence counts: one abusive sentence is not diluted
+            for part in parts[1:]:
                 z = np.maximum(z, self.scale * self._linear_text(part)[0] + self.shift)
         if self.encoder is None:
             return z, None
         vectors = np.vstack([self.encoder.embed([part]) for part in parts])
         z_enc = (vectors @ self.encoder_weights + self.encoder_bias).max(axis=0)
         z = self.blend * z_enc + (1.0 - self.blend) * z
-        pooled = vectors.mean(axis=0)
-        return z, pooled / max(float(np.linalg.norm(pooled)), 1e-9)
+        return z, vectors[0]  # the whole comment's embedding: what a site head learns from
 
     def _site(self, z: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
         if self.site_coef is None or embedding is None:

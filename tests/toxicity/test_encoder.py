@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from agora.toxicity import Model
-from agora.toxicity.encoder import MAX_SEGMENTS, SEGMENT_CHARS, load, segments
+from agora.toxicity.encoder import MAX_SEGMENTS, load, segments
 from agora.toxicity.head import fit_logistic, roc_auc
 
 FILLER = (
@@ -30,12 +30,15 @@ def test_similar_meanings_are_closer_than_different_ones() -> None:
     assert a @ b > a @ c + 0.2
 
 
-def test_segments_split_long_text_by_sentence_and_are_bounded() -> None:
-    assert segments("short comment") == ["short comment"]
+def test_segments_are_the_whole_text_then_its_sentences_bounded() -> None:
+    assert segments("short comment. Really?") == ["short comment. Really?"]
     parts = segments(FILLER * 20)
-    assert 1 < len(parts) <= MAX_SEGMENTS
-    assert all(len(p) <= SEGMENT_CHARS + len(FILLER) for p in parts)
-    assert all(p.endswith(".") for p in parts)
+    assert parts[0] == (FILLER * 20).strip()
+    assert len(parts) == 1 + MAX_SEGMENTS
+    assert parts[1].startswith("The council met") and parts[1].endswith("library.")
+    assert segments("Yes. You are a liar and a fraud. Go away now, please.") == [
+        "Yes. You are a liar and a fraud. Go away now, please.", "Yes. You are a liar and a fraud.",
+        "Go away now, please."]
 
 
 def test_one_abusive_sentence_is_not_diluted_by_a_long_comment(model: Model) -> None:
