@@ -212,6 +212,20 @@ def _generalisation(g: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _heads_note(meta: dict[str, Any]) -> list[str]:
+    """Say so when the shipped n-gram and encoder heads were trained on different sources."""
+    encoder_sources = meta.get("encoder_heads_sources")
+    if not encoder_sources or encoder_sources == meta.get("sources"):
+        return []
+    return [
+        f"In this artefact the n-gram heads and the span head were trained on {', '.join(meta['sources'])} "
+        f"(all rows), and the encoder heads on {', '.join(encoder_sources)} (at most 6,000 rows per source). "
+        "`agora model train --cap 6000` trains both on all sources; the leave-one-source-out table below "
+        "measures that recipe.",
+        "",
+    ]
+
+
 def render_card(report: dict[str, Any]) -> str:
     meta = report.get("meta", {})
     parts = [
@@ -236,6 +250,7 @@ def render_card(report: dict[str, Any]) -> str:
         f"Training rows: {meta.get('train_size', 'n/a')}; fixed held-out rows: {meta.get('heldout_size', 'n/a')} "
         f"(split by hashed post/comment id, stratified per source and toxicity label, seed {meta.get('seed')}).",
         "",
+        *_heads_note(meta),
         "### Label mapping",
         "",
         MAPPING,

@@ -179,6 +179,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         baseline_python=args.baseline_python,
         generalisation=args.generalisation,
         heldout_from_training=args.heldout_from_training,
+        heldout_every=args.heldout_every,
     )
     print(json.dumps(report, indent=1, default=str))
     return 0
@@ -227,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--generalisation", help="report of bench/toxicity/generalisation.py, for the card")
     e.add_argument("--heldout-from-training", action="store_true",
                    help="reuse the held-out figures computed when the model was trained")
+    e.add_argument("--heldout-every", type=int, default=1, help="score every k-th held-out row only")
     e.set_defaults(func=cmd_eval)
     return p
 

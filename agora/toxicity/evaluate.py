@@ -128,6 +128,7 @@ def run_eval(
     baseline_python: str | Path | None = None,
     generalisation: str | Path | None = None,
     heldout_from_training: bool = False,
+    heldout_every: int = 1,
 ) -> dict[str, Any]:
     """Figures for the model card; ``generalisation`` is a report written by
     bench/toxicity/generalisation.py (leave-one-source-out and adaptation curve);
@@ -139,7 +140,7 @@ def run_eval(
     data = Path(data)
     report: dict[str, Any] = {"model": str(model_path or "shipped"), "meta": _meta_summary(model)}
     if data.is_dir():
-        held = heldout_examples(data, seed, model.meta.get("rows_per_source_cap"))
+        held = heldout_examples(data, seed, model.meta.get("rows_per_source_cap"))[::heldout_every]
         if heldout_from_training and "heldout" in model.meta:
             report["heldout"] = model.meta["heldout"]
         else:
@@ -185,6 +186,7 @@ def _meta_summary(model: Model) -> dict[str, Any]:
         "thresholds",
         "rows_per_source_cap",
         "encoder_blend",
+        "encoder_heads_sources",
     )
     return {k: model.meta[k] for k in keep if k in model.meta}
 

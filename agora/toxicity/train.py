@@ -32,7 +32,7 @@ C = 2.0
 ENCODER_L2 = 1.0
 # The encoder's share of each attribute's logit, chosen on the leave-one-source-out table
 # (bench/toxicity/generalisation.py).
-ENCODER_BLEND = 0.6
+ENCODER_BLEND = 0.5
 
 
 def normalized_texts(texts: Sequence[str], desc: str = "normalise") -> list[str]:
