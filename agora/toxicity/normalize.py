@@ -43,10 +43,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 
 __all__ = ["Match", "Normalized", "TermMatcher", "normalize"]
 
@@ -232,17 +232,19 @@ _LETTER_AND_GAP = re.compile(r"([^\W\d_])([\s.\-_*~+,/\\:;'\"]*)")
 
 
 def _spaced_words(run: str, start: int) -> list[tuple[int, int]]:
-    """(start, end) of the separators to drop in one run of spaced letters: the run is
-    cut into words where the separator changes, and a leading "a"/"i" is kept apart
-    when the rest is a listed word."""
+    """(start, end) of the separators to drop in one run of spaced letters. The most common
+    separator is the one inside words; any other ends a word ("a f.a.g" is "a fag", "f.u.c.k
+    y.o.u" is "fuck you"). A leading "a"/"i" stays a word of its own when the rest is a
+    listed profanity or slur."""
     from .lexicon import is_profane
 
     pieces = [(m.start(), m.group(1), m.group(2)) for m in _LETTER_AND_GAP.finditer(run)]
-    words: list[list[tuple[int, str, str]]] = [[pieces[0]]]
-    for prev, piece in pairwise(pieces):
-        if prev[2] != words[-1][0][2]:
-            words.append([])
+    inside = Counter(gap for _, _, gap in pieces[:-1]).most_common(1)[0][0]
+    words: list[list[tuple[int, str, str]]] = [[]]
+    for piece in pieces:
         words[-1].append(piece)
+        if piece[2] != inside:
+            words.append([])
     drop: list[tuple[int, int]] = []
     for word in words:
         letters = "".join(p[1] for p in word)
