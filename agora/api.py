@@ -8,7 +8,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from agora.errors import AgoraError
+from agora.errors import AgoraError, Forbidden, RateLimited
+from agora.moderation.verdicts import Refusal
 
 
 class StrictJSONParser(Parser):
@@ -40,6 +41,13 @@ def error_response(error: AgoraError) -> HttpResponse:
 @api.exception_handler(AgoraError)
 def _agora_error(request: HttpRequest, error: AgoraError) -> HttpResponse:
     return error_response(error)
+
+
+@api.exception_handler(Refusal)
+def _refusal(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """The author may not post now: 429 while it passes with time, else 403."""
+    error_class = RateLimited if refusal.throttled else Forbidden
+    return error_response(error_class(refusal.message, code=refusal.code))
 
 
 _LOCATIONS = {"body", "query", "path", "payload", "header", "cookie"}
@@ -80,7 +88,7 @@ def _register_routers() -> None:
     from importlib import import_module
     from importlib.util import find_spec
 
-    for app in ("comments", "accounts", "moderation", "importers", "live"):
+    for app in ("comments", "accounts", "moderation", "importers", "live", "dsa"):
         if find_spec(f"agora.{app}.api"):
             api.add_router("/", import_module(f"agora.{app}.api").router)
 

@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:2] == ["model", "train"] and "--from-decisions" in argv:
         # Decisions live in the database: a Django command (agora.modelops).
         argv = ["train_from_decisions", *(a for a in argv[2:] if a != "--from-decisions")]
+    if argv and argv[0] == "transparency-report":
+        argv[0] = "transparency_report"
     if argv and argv[0] in _TOXICITY_COMMANDS:
         from agora.toxicity.cli import main as toxicity_main
 

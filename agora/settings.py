@@ -42,13 +42,16 @@ INSTALLED_APPS = [
     "agora.moderation",
     "agora.importers",
     "agora.live",
+    "agora.jobs",
     "agora.perspective",
     "agora.demo",
     "agora.modelops",
+    "agora.dsa",
 ]
 
 MIDDLEWARE = [
-    "agora.live.metrics.MetricsMiddleware",
+    "agora.infra.metrics.MetricsMiddleware",
+    "agora.http.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "agora.comments.cors.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,15 +111,15 @@ for _index, _url in enumerate(config.get_list("database_replica_urls", [])):
                                                                 conn_health_checks=True),
                                          "TEST": {"MIRROR": "default"}}
 if len(DATABASES) > 1:
-    DATABASE_ROUTERS = ["agora.live.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["agora.infra.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = config.get("redis_url")
+REDIS_URL = config.get("redis_url") or None
 if REDIS_URL:
     CACHES = {
         "default": {
             # Django's RedisCache that falls back to process memory while Redis is down.
-            "BACKEND": "agora.live.cache.ResilientRedisCache",
+            "BACKEND": "agora.infra.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "agora",
         }
@@ -182,7 +185,7 @@ LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 DEFAULT_FROM_EMAIL = config.get("email_from", "Agora <agora@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if config.get("email_url"):
-    from agora.accounts.email_config import from_url as _email_from_url
+    from agora.infra.email import from_url as _email_from_url
 
     globals().update(_email_from_url(config.get("email_url")))
 elif config.get("smtp_host"):
@@ -224,8 +227,27 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # AGORA_LOG_FORMAT=json: one JSON object per line, for log collectors.
-    "formatters": {"json": {"()": "agora.live.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "agora.infra.logs.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler",
                              **({"formatter": "json"} if config.get("log_format") == "json" else {})}},
     "root": {"handlers": ["console"], "level": config.get("log_level", "WARNING")},
 }
+
+# ---- live updates, background jobs, webhooks, notifications (see docs/scaling.md) ----
+# Events kept per thread for `Last-Event-ID` catch-up, and how long a thread's log lives.
+LIVE_LOG_SIZE = config.get_int("live_log_size", 500)
+LIVE_LOG_TTL_SECONDS = config.get_int("live_log_ttl_seconds", 2 * 24 * 3600)
+LIVE_HEARTBEAT_SECONDS = config.get_float("live_heartbeat_seconds", 15.0)
+# A stream ends after about this long and the browser reconnects with Last-Event-ID: it
+# spreads readers over new servers after a scale-out and bounds a graceful shutdown.
+LIVE_MAX_STREAM_SECONDS = config.get_float("live_max_stream_seconds", 300.0)
+# Threads without a new comment for this many days stop streaming (0: never).
+LIVE_IDLE_DAYS = config.get_int("live_idle_days", 14)
+WEBHOOK_RETRY_BASE_SECONDS = config.get_float("webhook_retry_base_seconds", 30.0)
+WEBHOOK_MAX_ATTEMPTS = config.get_int("webhook_max_attempts", 6)
+WEBHOOK_TIMEOUT_SECONDS = config.get_float("webhook_timeout_seconds", 5.0)
+# A worker silent for this long is dead: its unacknowledged jobs go back to the queue.
+TASK_HEARTBEAT_TIMEOUT_MS = config.get_int("task_heartbeat_timeout_ms", 60_000)
+# Out of a million queue commands, how many also requeue the jobs of dead workers.
+TASK_MAINTENANCE_CHANCE = config.get_int("task_maintenance_chance", 1000)
+MODERATOR_DIGEST_SECONDS = config.get_int("moderator_digest_seconds", 600)

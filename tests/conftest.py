@@ -66,9 +66,9 @@ def pytest_runtest_teardown(item, nextitem):
     from asgiref.sync import SyncToAsync
     from django.db import connections
 
-    from agora.live import tasks
+    from agora.infra import queue
 
-    tasks.drain_local_jobs(timeout_seconds=3)
+    queue.drain_local_jobs(timeout_seconds=3)
     # Async code outside a request (streams under asyncio.run) reaches the ORM on asgiref's one
     # shared thread, whose connection would otherwise keep the test database from being dropped.
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()

@@ -8,10 +8,10 @@ from ninja import Field, Query, Router, Schema
 
 from agora.accounts import privacy, services, sso
 from agora.accounts.readers import identity_from_token
-from agora.comments.api import READER_HEADER, ErrorOut, _site
 from agora.comments.cors import allowed_origins
 from agora.comments.models import Comment, Site
 from agora.errors import AgoraError, Forbidden
+from agora.http import READER_HEADER, ErrorOut, request_site
 
 router = Router(tags=["accounts"])
 
@@ -124,7 +124,7 @@ def _current_user(request: HttpRequest):
 
 
 def _optional_site(request: HttpRequest, slug: str | None) -> Site | None:
-    return _site(request, slug) if slug else None
+    return request_site(request, slug) if slug else None
 
 
 def _session(request: HttpRequest, user, site: Site) -> dict:
@@ -140,14 +140,14 @@ _AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422:
 @router.post("/auth/signup", response={201: SessionOut, **_AUTH_ERRORS}, summary="Create an account")
 def signup(request: HttpRequest, payload: SignupIn):
     """Creates the account, mails a confirmation link and logs the new user in."""
-    site = _site(request, payload.site)
+    site = request_site(request, payload.site)
     user = services.signup(site, payload.email, payload.password, payload.display_name)
     return 201, _session(request, user, site)
 
 
 @router.post("/auth/login", response={200: SessionOut, **_AUTH_ERRORS}, summary="Log in")
 def login(request: HttpRequest, payload: LoginIn):
-    site = _site(request, payload.site)
+    site = request_site(request, payload.site)
     user = services.login(request, payload.email, payload.password)
     return _session(request, user, site)
 
@@ -155,7 +155,7 @@ def login(request: HttpRequest, payload: LoginIn):
 @router.post("/auth/sso", response={200: SessionOut, **_AUTH_ERRORS}, summary="Publisher single sign-on")
 def single_sign_on(request: HttpRequest, payload: SsoIn):
     """Exchange the host site's signed token (JWT, HS256) for a session token."""
-    site = _site(request, payload.site)
+    site = request_site(request, payload.site)
     user = sso.sign_in(site, payload.token)
     return _session(request, user, site)
 

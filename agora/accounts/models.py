@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.db import models
 
+from agora.comments.models import Site
+
 
 class User(AbstractUser):
     """A person with an account: reader, moderator or admin.
@@ -46,8 +48,6 @@ class SiteRole(models.Model):
 
 def sites_moderated_by(user: User) -> models.QuerySet:
     """The sites a user may moderate: all for superusers, else those with a role."""
-    from agora.comments.models import Site
-
     if not user.is_authenticated or not user.is_active:
         return Site.objects.none()
     if user.is_superuser:

@@ -9,7 +9,7 @@ from agora.errors import Forbidden
 
 if TYPE_CHECKING:
     from agora.comments.models import Site
-    from agora.comments.services import Actor
+    from agora.identity import Actor
 
 
 def check_may_comment(site: Site, actor: Actor) -> None:

@@ -19,14 +19,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
-if TYPE_CHECKING:
-    from agora.accounts.models import User
+from agora.accounts.models import User
 
 _SALT = "agora.reader"
 _SESSION_SALT = "agora.session"
@@ -69,8 +67,6 @@ def identity_from_token(token: str | None) -> Identity | None:
 
 
 def _session_identity(token: str) -> Identity | None:
-    from agora.accounts.models import User
-
     try:
         payload = signing.loads(token, salt=_SESSION_SALT, max_age=settings.READER_TOKEN_MAX_AGE)
     except signing.BadSignature:  # includes SignatureExpired

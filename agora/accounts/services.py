@@ -30,6 +30,8 @@ from agora.accounts.models import SiteAuthSettings, SiteRole, User
 from agora.accounts.readers import identity_from_token, issue_session_token, revoke_session_token
 from agora.comments.models import Site
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
+from agora.moderation import wordlists
+from agora.moderation.matcher import BANNED, WordMatcher
 
 _VERIFY_SALT = "agora.verify-email"
 MAX_PASSWORD_LENGTH = 1024  # argon2 hashes any length; refuse absurd inputs early
@@ -72,7 +74,7 @@ def clean_email(email: str) -> str:
     return email
 
 
-def normalise_display_name(name: str, field: str = "display_name") -> str:
+def normalize_display_name(name: str, field: str = "display_name") -> str:
     """One space between words, not empty, at most 80 characters."""
     name = " ".join(name.split())
     if not name:
@@ -83,25 +85,19 @@ def normalise_display_name(name: str, field: str = "display_name") -> str:
 
 
 def clean_display_name(name: str, site: Site | None = None) -> str:
-    name = normalise_display_name(name)
+    name = normalize_display_name(name)
     check_display_name_words(name, site)
     return name
 
 
 @cache
 def _default_word_matcher():
-    from agora.moderation import wordlists
-    from agora.moderation.matcher import WordMatcher
-
     return WordMatcher(wordlists.default_entries())
 
 
 def check_display_name_words(name: str, site: Site | None) -> None:
     """Display names pass the moderation word lists: a banned word (through obfuscation) is
     refused. The site's list when the site is known, else the shipped default list."""
-    from agora.moderation import wordlists
-    from agora.moderation.matcher import BANNED
-
     matcher = wordlists.matcher_for(site) if site is not None else _default_word_matcher()
     if any(hit.kind == BANNED for hit in matcher.find(name)):
         raise InvalidInput("This display name contains a word that is not allowed here.",

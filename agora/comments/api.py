@@ -7,30 +7,21 @@ from datetime import datetime
 from typing import Literal
 
 import orjson
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from agora.accounts.models import is_staff_of
-from agora.accounts.readers import identity_from_token, issue_reader_token
+from agora.accounts.readers import issue_reader_token
 from agora.comments import services, threads
-from agora.comments.models import Comment, Site
+from agora.comments.models import Comment
+from agora.comments.threads import comment_json
 from agora.errors import Forbidden, NotFound
-from agora.moderation.pipeline import Verdict
+from agora.http import ErrorOut, request_actor, request_site
+from agora.moderation.verdicts import Verdict
 
 router = Router(tags=["comments"])
 
-READER_HEADER = "HTTP_X_AGORA_READER"
-
-
 # ---- schemas ---------------------------------------------------------------------------------
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
 
 class AuthorOut(Schema):
     name: str
@@ -145,37 +136,7 @@ class ArticleIn(Schema):
     is_closed: bool | None = None
 
 
-# ---- helpers ---------------------------------------------------------------------------------
-
-def _actor(request: HttpRequest) -> services.Actor:
-    """The reader behind `X-Agora-Reader`: anonymous, or a user for a valid session token."""
-    identity = identity_from_token(request.META.get(READER_HEADER))
-    if identity is None:
-        return services.Actor(user=None, reader_id="", ip=_client_ip(request))
-    return services.Actor(user=identity.user, reader_id=identity.reader_id, ip=_client_ip(request))
-
-
-def _client_ip(request: HttpRequest) -> str:
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _site(request: HttpRequest, slug: str) -> Site:
-    site = services.get_site(slug)
-    services.check_origin(site, request.META.get("HTTP_ORIGIN"))
-    return site
-
-
-def _comment_out(comment: Comment) -> dict:
-    row = {field: getattr(comment, field) for field in (
-        "id", "parent_id", "depth", "author_name", "body_html", "is_deleted", "upvotes",
-        "downvotes", "score", "reply_count", "created_at", "edited_at", "status")}
-    row["author_is_staff"] = bool(comment.author_id) and is_staff_of(comment.author, comment.site_id)
-    return threads.serialize(row)
-
+# ---- helpers ----------------------------------------------------------------------------------
 
 _MESSAGES = {
     "approved": "Your comment is published.",
@@ -193,7 +154,7 @@ def _post_out(result: services.PostResult) -> Status:
         for reason in verdict.reasons
     ]
     body = {"result": kind, "message": _MESSAGES[kind],
-            "comment": _comment_out(result.comment) if result.comment else None,
+            "comment": comment_json(result.comment) if result.comment else None,
             "reasons": reasons}
     return Status(201 if result.comment else 200, body)
 
@@ -213,7 +174,7 @@ def create_reader(request: HttpRequest):
 def get_thread(request: HttpRequest, query: Query[ThreadQuery]):
     """Top-level comments (sorted, paged with `offset`) each followed by its first `replies`
     replies in thread order; `full=true` returns every visible comment."""
-    site = _site(request, query.site)
+    site = request_site(request, query.site)
     found = threads.article_version(site.pk, services.canonical_url(query.url))
     if found is None:
         body = {"article": None, "comments": [], "next_offset": None, "total_top_level": 0}
@@ -221,7 +182,7 @@ def get_thread(request: HttpRequest, query: Query[ThreadQuery]):
     page = threads.PageRequest(sort=query.sort, offset=query.offset, page_size=query.page_size,
                                replies_per_comment=query.replies, full=query.full)
     payload = threads.page_bytes(*found, page)
-    actor = _actor(request)
+    actor = request_actor(request)
     if query.own and (actor.reader_id or actor.user):
         pending = threads.own_pending(found[0], actor.reader_id, actor.user.pk if actor.user else None)
         if pending:
@@ -232,9 +193,9 @@ def get_thread(request: HttpRequest, query: Query[ThreadQuery]):
 @router.get("/comments/{comment_id}", response={200: CommentOut, 404: ErrorOut})
 def get_comment(request: HttpRequest, comment_id: int):
     comment = services.get_comment(comment_id)
-    if comment.status != Comment.Status.APPROVED and not _actor(request).owns(comment):
+    if comment.status != Comment.Status.APPROVED and not request_actor(request).owns(comment):
         raise NotFound(f"No comment {comment_id}.", code="comment_not_found")
-    return _comment_out(comment)
+    return comment_json(comment)
 
 
 @router.get("/comments/{comment_id}/replies", response={200: RepliesOut, 404: ErrorOut, 422: ErrorOut},
@@ -254,9 +215,9 @@ def post_comment(request: HttpRequest, payload: CommentIn):
     """201 with `result` approved, pending or rejected when the comment was stored; 200 with
     `result: nudge` and highlighted reasons when the reader should reconsider first (send again
     with `post_anyway: true` to post it for review)."""
-    site = _site(request, payload.site)
+    site = request_site(request, payload.site)
     result = services.post_comment(
-        site=site, url=payload.url, body=payload.body, actor=_actor(request),
+        site=site, url=payload.url, body=payload.body, actor=request_actor(request),
         author_name=payload.author_name, author_email=payload.author_email,
         parent_id=payload.parent, title=payload.title, ignore_nudge=payload.post_anyway,
     )
@@ -268,7 +229,7 @@ def post_comment(request: HttpRequest, payload: CommentIn):
 def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn):
     comment = services.get_comment(comment_id)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    return _post_out(services.edit_comment(comment, payload.body, _actor(request)))
+    return _post_out(services.edit_comment(comment, payload.body, request_actor(request)))
 
 
 @router.delete("/comments/{comment_id}", response={200: CommentOut, 403: ErrorOut, 404: ErrorOut,
@@ -276,7 +237,7 @@ def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn):
 def delete_comment(request: HttpRequest, comment_id: int):
     comment = services.get_comment(comment_id)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    return _comment_out(services.delete_comment(comment, _actor(request)))
+    return comment_json(services.delete_comment(comment, request_actor(request)))
 
 
 @router.post("/comments/{comment_id}/votes", response={200: CommentOut, 403: ErrorOut,
@@ -284,13 +245,13 @@ def delete_comment(request: HttpRequest, comment_id: int):
 def vote(request: HttpRequest, comment_id: int, payload: VoteIn):
     comment = services.get_comment(comment_id)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    return _comment_out(services.vote(comment, payload.value, _actor(request)))
+    return comment_json(services.vote(comment, payload.value, request_actor(request)))
 
 
 @router.post("/counts", response={200: CountsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Comment counts for many article URLs")
 def counts(request: HttpRequest, payload: CountsIn):
-    site = _site(request, payload.site)
+    site = request_site(request, payload.site)
     return {"counts": services.counts(site, payload.urls)}
 
 

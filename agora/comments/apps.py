@@ -6,4 +6,4 @@ class CommentsConfig(AppConfig):
     label = "comments"
 
     def ready(self) -> None:
-        from agora.comments import signals  # noqa: F401  (connects receivers)
+        from agora.comments import receivers  # noqa: F401  (connects receivers)

@@ -1,10 +1,28 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from datetime import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, connections, models, router
 from django.db.models import Q
+from django.utils import timezone
+
+# The statements every post and every cached thread read run are written out in SQL, because
+# the ORM's compilation of the same statements costs more than running them (a fifth of a
+# post's instructions: bench/instructions.py). They live here, behind the managers.
+
+
+def _write(model: type[models.Model], sql: str, params: Sequence, many: bool = False) -> None:
+    """Run one statement on the model's write database, datetimes stored as the ORM stores them."""
+    database = connections[router.db_for_write(model)]
+    with database.cursor() as cursor:
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            adapt = database.ops.adapt_datetimefield_value
+            cursor.execute(sql, [adapt(p) if isinstance(p, datetime) else p for p in params])
 
 
 def _new_api_key() -> str:
@@ -41,6 +59,29 @@ class Site(models.Model):
         return origin.rstrip("/") in {o.rstrip("/") for o in self.allowed_origins}
 
 
+class ArticleManager(models.Manager):
+    def by_url(self, site_id: int, canonical_url: str) -> Article | None:
+        return next(iter(self.raw(_ARTICLE_BY_URL, [site_id, canonical_url])), None)
+
+    def version_at(self, site_id: int, canonical_url: str) -> tuple[int, int] | None:
+        """(id, version): a page of the thread is cached under this version."""
+        with connection.cursor() as cursor:
+            cursor.execute(_VERSION_AT_URL, [site_id, canonical_url])
+            return cursor.fetchone()
+
+    def touch(self, article_id: int, visible_delta: int = 0, top_level_delta: int = 0) -> None:
+        """Bump the version (which invalidates cached pages) in the same UPDATE as the change
+        to the counts of visible comments."""
+        _write(Article, _TOUCH_ARTICLE, [timezone.now(), visible_delta, top_level_delta, article_id])
+
+    def visible_count(self, article_id: int) -> int:
+        """The article's visible comments as committed (read where writes go: a replica may lag)."""
+        with connections[router.db_for_write(Article)].cursor() as cursor:
+            cursor.execute(_COUNT_VISIBLE, [article_id])
+            found = cursor.fetchone()
+        return found[0] if found else 0
+
+
 class Article(models.Model):
     """A page that carries a discussion, keyed by its canonical URL within a site."""
 
@@ -61,6 +102,8 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_comment_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ArticleManager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["site", "url"], name="article_unique_url")]
 
@@ -80,6 +123,18 @@ class CommentQuerySet(models.QuerySet):
         if user_id:
             own |= Q(status=Comment.Status.PENDING, author_id=user_id)
         return self.filter(Q(status=Comment.Status.APPROVED) | own)
+
+    def save_places(self, comments: Sequence[Comment]) -> None:
+        """Store parent, root, depth and path of placed comments: one prepared UPDATE run for
+        all rows (much faster than bulk_update's CASE expressions)."""
+        if comments:
+            _write(Comment, _SAVE_PLACE, [(c.parent_id, c.root_id, c.depth, c.path, c.pk)
+                                          for c in comments], many=True)
+
+    def count_reply(self, parent_id: int | None, delta: int) -> None:
+        """Keep a parent's count of visible replies in step with a reply's visibility."""
+        if parent_id:
+            _write(Comment, _COUNT_REPLY, [delta, parent_id])
 
 
 class Comment(models.Model):
@@ -173,6 +228,18 @@ class Vote(models.Model):
             models.UniqueConstraint(fields=["comment", "voter"], name="vote_once"),
             models.CheckConstraint(condition=Q(value=1) | Q(value=-1), name="vote_value"),
         ]
+
+
+_ARTICLE_BY_URL = f"SELECT * FROM {Article._meta.db_table} WHERE site_id = %s AND url = %s"
+_VERSION_AT_URL = f"SELECT id, version FROM {Article._meta.db_table} WHERE site_id = %s AND url = %s"
+_COUNT_VISIBLE = f"SELECT comment_count FROM {Article._meta.db_table} WHERE id = %s"
+_TOUCH_ARTICLE = (
+    f"UPDATE {Article._meta.db_table} SET version = version + 1, last_comment_at = %s, "
+    "comment_count = comment_count + %s, top_level_count = top_level_count + %s WHERE id = %s"
+)
+_SAVE_PLACE = (f"UPDATE {Comment._meta.db_table} SET parent_id = %s, root_id = %s, depth = %s, "
+               "path = %s WHERE id = %s")
+_COUNT_REPLY = f"UPDATE {Comment._meta.db_table} SET reply_count = reply_count + %s WHERE id = %s"
 
 
 def controversy_of(up: int, down: int) -> float:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import ipaddress
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,42 +10,27 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from agora.accounts.models import User
 from agora.accounts.policy import check_may_comment
-from agora.accounts.services import normalise_display_name
-from agora.comments import markup
+from agora.accounts.services import normalize_display_name
+from agora.comments import markup, writing
 from agora.comments.models import Article, Comment, Site, Vote, controversy_of
+from agora.comments.signals import comment_changed, comment_posted
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
-from agora.live import events as live_events
+from agora.identity import Actor
 from agora.moderation import pipeline
 
+# Actor is the callers' way to say who acts (agora.identity owns it).
+__all__ = ["Actor", "PostResult", "canonical_url", "counts", "delete_comment",
+           "edit_comment", "find_article", "get_comment", "get_site", "post_comment",
+           "register_article", "set_status", "vote"]
+
+logger = logging.getLogger("agora.comments")
+
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: an account, an anonymous reader, or both unknown."""
-
-    user: User | None = None
-    reader_id: str = ""
-    ip: str = ""
-
-    @property
-    def voter_key(self) -> str:
-        if self.user is not None:
-            return f"user:{self.user.pk}"
-        if self.reader_id:
-            return f"reader:{self.reader_id}"
-        return ""
-
-    def owns(self, comment: Comment) -> bool:
-        if self.user is not None and comment.author_id == self.user.pk:
-            return True
-        return bool(self.reader_id) and comment.reader_id == self.reader_id
 
 
 @dataclass(frozen=True)
@@ -100,13 +84,8 @@ def check_origin(site: Site, origin: str | None) -> None:
         raise Forbidden(f"Origin {origin} may not use site '{site.slug}'.", code="origin_not_allowed")
 
 
-_ARTICLE_BY_URL = f"SELECT * FROM {Article._meta.db_table} WHERE site_id = %s AND url = %s"
-
-
 def find_article(site: Site, url: str) -> Article | None:
-    # Raw SQL: every post looks its article up, and this skips the ORM's query
-    # compilation, a quarter of the cost.
-    return next(iter(Article.objects.raw(_ARTICLE_BY_URL, [site.pk, canonical_url(url)])), None)
+    return Article.objects.by_url(site.pk, canonical_url(url))
 
 
 def register_article(site: Site, url: str, *, title: str = "",
@@ -146,22 +125,6 @@ def _article_for_post(site: Site, url: str, title: str) -> Article:
         return Article.objects.get(site=site, url=canonical_url(url))
 
 
-def hash_ip(ip: str) -> str:
-    if not ip:
-        return ""
-    return hashlib.sha256(f"{settings.IP_HASH_SALT}:{ip}".encode()).hexdigest()[:32]
-
-
-def hash_network(ip: str) -> str:
-    """Salted hash of the address's /24 (IPv4) or /48 (IPv6) network; the address is not kept."""
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return ""
-    network = ipaddress.ip_network(f"{address}/{24 if address.version == 4 else 48}", strict=False)
-    return hashlib.sha256(f"{settings.IP_HASH_SALT}:net:{network}".encode()).hexdigest()[:32]
-
-
 def clean_body(site: Site, body: str) -> str:
     body = body.replace("\r\n", "\n").replace("\x00", "")
     if not body.strip():
@@ -178,13 +141,14 @@ def clean_author_name(name: str, actor: Actor) -> str:
     if actor.user is not None:
         return actor.user.public_name()[:80]
     # The moderation pipeline checks the words of the name (its user-name phase).
-    return normalise_display_name(name, field="author_name")
+    return normalize_display_name(name, field="author_name")
 
 
 def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: str = "",
                  author_email: str = "", parent_id: int | None = None, title: str = "",
                  ignore_nudge: bool = False) -> PostResult:
-    """Validate, moderate and store a new comment. Nothing is written if any check fails."""
+    """Validate, moderate and store a new comment. Nothing is written if any check fails
+    (a banned, suspended or too fast author: `pipeline.Refusal`)."""
     check_may_comment(site, actor)
     body = clean_body(site, body)
     author_name = clean_author_name(author_name, actor)
@@ -202,22 +166,21 @@ def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: 
         return PostResult(None, verdict)
 
     with transaction.atomic():
-        comment = Comment.objects.create(
-            site=site, article=article, parent=parent, depth=parent.depth + 1 if parent else 0,
-            author=actor.user, author_name=author_name, author_email=author_email.strip()[:254],
-            reader_id=actor.reader_id, ip_hash=hash_ip(actor.ip), network_hash=hash_network(actor.ip),
-            body=body, body_html=markup.render(body), status=verdict.status, created_at=timezone.now(),
+        comment = writing.build(
+            site, body, ip=actor.ip, article=article, parent=parent,
+            depth=parent.depth + 1 if parent else 0, author=actor.user, author_name=author_name,
+            author_email=author_email.strip()[:254], reader_id=actor.reader_id,
+            status=verdict.status, created_at=timezone.now(),
         )
-        prefix = f"{parent.path}." if parent else ""
-        comment.path = prefix + Comment.path_segment(comment.pk)
-        comment.root_id = parent.root_id if parent else comment.pk
-        _write(Comment, _PLACE_COMMENT, [comment.path, comment.root_id, comment.pk])
+        comment.save(force_insert=True)
+        writing.place(comment, parent)
+        Comment.objects.save_places([comment])
         pipeline.record(comment, verdict)
         visible = comment.status == Comment.Status.APPROVED
         if visible:
-            _count_reply(comment, +1)
+            Comment.objects.count_reply(comment.parent_id, +1)
         _touch(article.pk, +1 if visible else 0, top_level=parent is None)
-        live_events.comment_changed(comment, "posted")
+        _announce(comment, "posted")
     return PostResult(comment, verdict)
 
 
@@ -237,36 +200,26 @@ def _parent_for_reply(site: Site, article: Article, parent_id: int | None) -> Co
     return parent
 
 
-# Posting runs these UPDATEs for every comment. They are written out, like find_article's
-# SELECT, because the ORM's compilation of the same statements costs more than running them
-# (a fifth of a post's instructions: bench/instructions.py).
-_TOUCH_ARTICLE = (
-    f"UPDATE {Article._meta.db_table} SET version = version + 1, last_comment_at = %s, "
-    "comment_count = comment_count + %s, top_level_count = top_level_count + %s WHERE id = %s"
-)
-_PLACE_COMMENT = f"UPDATE {Comment._meta.db_table} SET path = %s, root_id = %s WHERE id = %s"
-_COUNT_REPLY = f"UPDATE {Comment._meta.db_table} SET reply_count = reply_count + %s WHERE id = %s"
-
-
-def _write(model: type, sql: str, params: list) -> None:
-    """Run one statement on the model's write database, datetimes stored as the ORM stores them."""
-    connection = connections[router.db_for_write(model)]
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [adapt(p) if isinstance(p, datetime) else p for p in params])
-
-
 def _touch(article_id: int, visible_delta: int = 0, *, top_level: bool = False) -> None:
-    """Bump the article's version (which invalidates cached pages), in the same UPDATE as
-    the change to its counts of visible comments."""
-    top_level_delta = visible_delta if top_level else 0
-    _write(Article, _TOUCH_ARTICLE, [timezone.now(), visible_delta, top_level_delta, article_id])
+    Article.objects.touch(article_id, visible_delta, visible_delta if top_level else 0)
 
 
-def _count_reply(comment: Comment, delta: int) -> None:
-    """Keep the parent's count of visible replies in step with the comment's visibility."""
-    if comment.parent_id:
-        _write(Comment, _COUNT_REPLY, [delta, comment.parent_id])
+def _announce(comment: Comment, change: str, before: str = "") -> None:
+    """Send `comment_posted` or `comment_changed` once the current transaction commits."""
+    transaction.on_commit(lambda: _send(comment, change, before))
+
+
+def _send(written: Comment, change: str, before: str) -> None:
+    try:
+        if change == "posted":  # exactly what this request wrote
+            comment_posted.send_robust(sender=Comment, comment=written)
+            return
+        # Other changes (votes, edits, moderation) can race each other: read the row back.
+        comment = Comment.objects.select_related("article", "author").filter(pk=written.pk).first()
+        if comment is not None:
+            comment_changed.send_robust(sender=Comment, comment=comment, change=change, before=before)
+    except Exception:  # what follows a change must never fail the write that caused it
+        logger.exception("announcing the %s of comment %s failed", change, written.pk)
 
 
 def set_status(comment: Comment, status: str) -> None:
@@ -280,9 +233,9 @@ def set_status(comment: Comment, status: str) -> None:
         approved = Comment.Status.APPROVED
         delta = 0 if approved not in (before, status) else +1 if status == approved else -1
         if delta:
-            _count_reply(locked, delta)
+            Comment.objects.count_reply(locked.parent_id, delta)
         _touch(locked.article_id, delta, top_level=locked.depth == 0)
-        live_events.comment_changed(locked, "status", before)
+        _announce(locked, "status", before)
     comment.status = status
 
 
@@ -324,7 +277,7 @@ def edit_comment(comment: Comment, body: str, actor: Actor) -> PostResult:
         pipeline.record(comment, verdict)
         set_status(comment, verdict.status)
         _touch(comment.article_id)
-        live_events.comment_changed(comment, "edited")
+        _announce(comment, "edited")
     comment.refresh_from_db()
     return PostResult(comment, verdict)
 
@@ -335,7 +288,7 @@ def delete_comment(comment: Comment, actor: Actor) -> Comment:
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(is_deleted=True, body="", body_html="")
         _touch(comment.article_id)
-        live_events.comment_changed(comment, "deleted")
+        _announce(comment, "deleted")
     comment.refresh_from_db()
     return comment
 
@@ -358,7 +311,7 @@ def vote(comment: Comment, value: int, actor: Actor) -> Comment:
             comment.controversy = controversy_of(comment.upvotes, comment.downvotes)
             comment.save(update_fields=["controversy"])
             _touch(comment.article_id)
-            live_events.comment_changed(comment, "voted")
+            _announce(comment, "voted")
     except IntegrityError:
         raise Conflict("You have already voted on this comment.", code="already_voted") from None
     return comment

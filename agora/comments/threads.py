@@ -12,11 +12,10 @@ from typing import Any
 
 import orjson
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from agora.accounts.models import SiteRole
+from agora.accounts.models import SiteRole, is_staff_of
 from agora.comments.models import Article, Comment
 from agora.errors import InvalidInput
 
@@ -28,8 +27,6 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 MAX_PAGE_SIZE = 100
 CACHE_SECONDS = 300
-
-_VERSION_SQL = f"SELECT id, version FROM {Article._meta.db_table} WHERE site_id = %s AND url = %s"
 
 # Staff of the comment's site: a moderator or admin role there, or a superuser.
 STAFF_AUTHOR = ExpressionWrapper(
@@ -95,6 +92,15 @@ def serialize(comment: dict[str, Any], hidden_replies: int = 0) -> dict[str, Any
     }
 
 
+def comment_json(comment: Comment) -> dict[str, Any]:
+    """One comment as the thread API serialises it (also in live events and webhooks)."""
+    row = {field: getattr(comment, field) for field in (
+        "id", "parent_id", "depth", "author_name", "body_html", "is_deleted", "upvotes",
+        "downvotes", "score", "reply_count", "created_at", "edited_at", "status")}
+    row["author_is_staff"] = bool(comment.author_id) and is_staff_of(comment.author, comment.site_id)
+    return serialize(row)
+
+
 def article_summary(article: Article) -> dict[str, Any]:
     return {
         "id": article.pk,
@@ -107,9 +113,7 @@ def article_summary(article: Article) -> dict[str, Any]:
 
 def article_version(site_id: int, url: str) -> tuple[int, int] | None:
     """(id, version) of the article at a canonical URL: the one query a cached read costs."""
-    with connection.cursor() as cursor:
-        cursor.execute(_VERSION_SQL, [site_id, url])
-        return cursor.fetchone()
+    return Article.objects.version_at(site_id, url)
 
 
 def page_bytes(article_id: int, version: int, request: PageRequest) -> bytes:

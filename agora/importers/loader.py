@@ -1,6 +1,8 @@
 """Writes a stream of records into the database: one transaction, batched inserts, moderation in
 batch, thread structure (parent, root, depth, path) resolved even when a reply comes before its
-parent, and counters recomputed for every touched article at the end.
+parent, and counters recounted for every touched article at the end (building, placing and
+recounting are the comments app's: `agora.comments.writing`). A row whose author moderation
+refuses (banned, suspended) is skipped with that reason; the rest of the file imports.
 
 Memory stays flat: only the current batch, the articles (one entry per thread) and the replies
 whose parent has not been seen yet are held; everything else is looked up in the database.
@@ -13,17 +15,16 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.db.models import Count, F, Max, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
 from agora.accounts.models import User
-from agora.comments import markup, services
+from agora.comments import services, writing
 from agora.comments.models import Article, Comment, Site
 from agora.errors import InvalidInput
 from agora.importers import portable
+from agora.importers.models import ImportRun
 from agora.importers.records import ArticleRecord, CommentRecord, Notice, Skip
 from agora.moderation import pipeline
 
@@ -186,6 +187,9 @@ class Loader:
         if not fresh:
             return
         verdicts = self._moderate(fresh)
+        fresh, verdicts = self._without_refused(fresh, verdicts)
+        if not fresh:
+            return
         comments = [self._build(record, verdict) for record, verdict in zip(fresh, verdicts, strict=True)]
         Comment.objects.bulk_create(comments, batch_size=BATCH_SIZE)
         self._note_created(comments)
@@ -199,27 +203,36 @@ class Loader:
             self.touched.add(comment.article_id)
         self.summary.comments_created += len(comments)
 
-    def _moderate(self, records: list[CommentRecord]) -> list[pipeline.Verdict]:
-        """Verdicts in input order. Comments without text (deleted or empty) have nothing to
-        moderate and keep their source state."""
+    def _moderate(self, records: list[CommentRecord]) -> list[pipeline.Verdict | pipeline.Refusal]:
+        """Verdicts in input order, or the refusal of an author who may not post (banned,
+        suspended). Comments without text (deleted or empty) have nothing to moderate and
+        keep their source state."""
         nothing = pipeline.Verdict(pipeline.APPROVED)
         if not self.options.moderate:
             return [nothing] * len(records)
-        with_email = "author_email" in pipeline.Submission.__dataclass_fields__
-        moderated = [r for r in records if not r.is_deleted and r.body.strip()]
-        submissions = [
-            pipeline.Submission(site=self.site, article=self._article(r.article_key), body=r.body,
-                                author_name=r.author_name,
-                                **({"author_email": _clean_email(r.author_email)} if with_email else {}))
-            for r in moderated
-        ]
-        moderate_many = getattr(pipeline, "moderate_many", None)
-        if moderate_many is not None:
-            verdicts = list(moderate_many(submissions))
-        else:
-            verdicts = [pipeline.moderate(submission) for submission in submissions]
-        by_record = {id(r): v for r, v in zip(moderated, verdicts, strict=True)}
-        return [by_record.get(id(r), nothing) for r in records]
+        return [self._verdict(r) if not r.is_deleted and r.body.strip() else nothing
+                for r in records]
+
+    def _verdict(self, record: CommentRecord) -> pipeline.Verdict | pipeline.Refusal:
+        submission = pipeline.Submission(
+            site=self.site, article=self._article(record.article_key), body=record.body,
+            author_name=record.author_name, author_email=_clean_email(record.author_email))
+        try:
+            return pipeline.moderate(submission)
+        except pipeline.Refusal as refusal:
+            return refusal
+
+    def _without_refused(self, records: list[CommentRecord], verdicts: list) -> tuple[list, list]:
+        """Refused rows are skipped with the refusal's reason; the rest of the file imports."""
+        kept: tuple[list, list] = ([], [])
+        for record, verdict in zip(records, verdicts, strict=True):
+            if isinstance(verdict, pipeline.Refusal):
+                self.summary.skip(f"refused by moderation ({verdict.code}): {verdict.message}",
+                                  record.external_id)
+            else:
+                kept[0].append(record)
+                kept[1].append(verdict)
+        return kept
 
     def _article(self, key: str) -> Article:
         pk = self.articles[key]
@@ -240,12 +253,11 @@ class Loader:
     def _build(self, record: CommentRecord, verdict: pipeline.Verdict) -> Comment:
         body = "" if record.is_deleted else record.body.replace("\r\n", "\n").replace("\x00", "")
         extra = dict(record.extra)
-        return Comment(
-            site=self.site, article_id=self.articles[record.article_key], depth=0, path="",
+        return writing.build(
+            self.site, body, article_id=self.articles[record.article_key], depth=0, path="",
             author_id=self._user_id(record.author_username),
             author_name=(" ".join(record.author_name.split()) or "Anonymous")[:80],
             author_email=_clean_email(record.author_email),
-            body=body, body_html=markup.render(body) if body.strip() else "",
             status=self._status(record, verdict), is_deleted=record.is_deleted,
             upvotes=max(record.upvotes, 0), downvotes=max(record.downvotes, 0),
             score=extra.pop("score", record.upvotes - record.downvotes),
@@ -278,19 +290,14 @@ class Loader:
             placed.append(comment)
             known[record.external_id] = _Resolved(comment.pk, comment.path, comment.depth,
                                                   comment.root_id, comment.article_id)
-        _save_places(placed)
+        Comment.objects.save_places(placed)
 
     def _attach(self, comment: Comment, parent: _Resolved | None) -> None:
         if parent is not None and parent.article_id != comment.article_id:
             self.summary.skip("reply to a comment of another thread: kept as a top-level comment",
                               comment.external_id)
             parent = None
-        segment = Comment.path_segment(comment.pk)
-        if parent is None:
-            comment.parent_id, comment.root_id, comment.depth, comment.path = None, comment.pk, 0, segment
-        else:
-            comment.parent_id, comment.root_id = parent.pk, parent.root_id
-            comment.depth, comment.path = parent.depth + 1, f"{parent.path}.{segment}"
+        writing.place(comment, parent)
 
     def lookup(self, external_ids: set[str]) -> dict[str, _Resolved]:
         """Placed comments (path set) of this site by key: external id, or for comments born in
@@ -342,30 +349,7 @@ class Loader:
             chunk = list(Comment.objects.filter(site=self.site, external_id__in=keys).exclude(external_id=""))
             for comment in chunk:
                 self._attach(comment, ready[comment.external_id])
-            _save_places(chunk)
-
-    # -- counters --------------------------------------------------------------------------
-    def recompute(self) -> None:
-        """Counts, versions and last-comment times of every touched article, in bulk."""
-        approved = Comment.Status.APPROVED
-        article_ids = sorted(self.touched)
-        for start in range(0, len(article_ids), BATCH_SIZE):
-            chunk = article_ids[start:start + BATCH_SIZE]
-            replies = Comment.objects.filter(parent=OuterRef("pk"), status=approved) \
-                .values("parent").annotate(n=Count("pk")).values("n")
-            Comment.objects.filter(article_id__in=chunk).update(
-                reply_count=Coalesce(Subquery(replies), Value(0)))
-            visible = Comment.objects.filter(article=OuterRef("pk"), status=approved) \
-                .values("article").annotate(n=Count("pk")).values("n")
-            top_level = Comment.objects.filter(article=OuterRef("pk"), status=approved, depth=0) \
-                .values("article").annotate(n=Count("pk")).values("n")
-            latest = Comment.objects.filter(article=OuterRef("pk")).values("article") \
-                .annotate(last=Max("created_at")).values("last")
-            Article.objects.filter(pk__in=chunk).update(
-                comment_count=Coalesce(Subquery(visible), Value(0)),
-                top_level_count=Coalesce(Subquery(top_level), Value(0)),
-                last_comment_at=Subquery(latest), version=F("version") + 1,
-            )
+            Comment.objects.save_places(chunk)
 
     def count_authors(self) -> None:
         if not self.created_range:
@@ -377,18 +361,6 @@ class Loader:
         )
 
 
-def _save_places(comments: list[Comment]) -> None:
-    """One prepared UPDATE run for many rows: much faster than bulk_update's CASE expressions."""
-    if not comments:
-        return
-    table = connection.ops.quote_name(Comment._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET parent_id = %s, root_id = %s, depth = %s, path = %s WHERE id = %s",
-            [(c.parent_id, c.root_id, c.depth, c.path, c.pk) for c in comments],
-        )
-
-
 def _clean_email(value: str) -> str:
     value = (value or "").strip()
     return value[:254] if "@" in value and " " not in value else ""
@@ -397,8 +369,6 @@ def _clean_email(value: str) -> str:
 def run_import(site: Site, records: Iterable, options: ImportOptions, *, format_name: str = "",
                source: str = "", finishers: tuple[Callable[[Loader], None], ...] = ()) -> Summary:
     """Import everything or nothing: any error rolls the whole transaction back."""
-    from agora.importers.models import ImportRun
-
     started = timezone.now()
     loader = Loader(site, options)
     with transaction.atomic():
@@ -414,7 +384,7 @@ def run_import(site: Site, records: Iterable, options: ImportOptions, *, format_
         for finish in finishers:
             finish(loader)
         loader.resolve_deferred()
-        loader.recompute()
+        writing.recount(loader.touched)
         loader.count_authors()
         ImportRun.objects.create(site=site, format=format_name, source=source[:500], started_at=started,
                                  finished_at=timezone.now(), summary=loader.summary.as_dict())

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from django.db import transaction
 
 from agora.comments.models import Site
+from agora.importers.formats import agora
 from agora.importers.formats.source import open_binary
 from agora.importers.loader import ImportOptions, Summary, run_import
 from agora.importers.records import ImportFormatError
@@ -52,8 +53,6 @@ def import_file(site: Site, format_name: str, path: str, options: ImportOptions,
     read = reader(format_name)
     finishers: tuple = ()
     if format_name == "agora":
-        from agora.importers.formats import agora
-
         finishers = (agora.finish,)
         options.moderate = False
         if options.status == "site":

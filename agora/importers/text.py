@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from lxml import etree
 from lxml import html as lxml_html
 
+from agora.importers.records import ImportFormatError
+
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr"}
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -76,8 +78,6 @@ def _wrap(tag: str, element, content: str) -> str:
 def parse_datetime(value: str | int | float | None, where: str = "") -> datetime | None:
     """ISO 8601 (with or without zone, 'Z' accepted), 'YYYY-MM-DD HH:MM:SS', or a Unix time.
     Times without a zone are taken as UTC."""
-    from agora.importers.records import ImportFormatError
-
     if value is None or value == "":
         return None
     try:

@@ -4,7 +4,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from agora.live import tasks, webhooks
+from agora.infra.queue import enqueue
+from agora.jobs.actors import deliver_webhook
+from agora.live import webhooks
 from agora.live.models import Subscription, Webhook, WebhookDelivery
 
 
@@ -21,7 +23,7 @@ class WebhookAdmin(admin.ModelAdmin):
             payload = {"message": "A test event from Agora.", "webhook": hook.pk}
             for delivery_id in webhooks.create_deliveries(hook.site_id, "webhook.test", payload,
                                                           webhooks=[hook]):
-                tasks.enqueue(tasks.deliver_webhook, delivery_id)
+                enqueue(deliver_webhook, delivery_id)
                 sent += 1
         self.message_user(request, f"{sent} test event(s) queued: see the delivery log.",
                           messages.SUCCESS)

@@ -13,8 +13,8 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 
 from agora.comments import services
-from agora.comments.api import ErrorOut, _actor
 from agora.errors import Forbidden, InvalidInput
+from agora.http import ErrorOut, request_actor
 from agora.live.models import Subscription
 from agora.live.tokens import replies_feed_token
 
@@ -42,7 +42,7 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
     """Only the comment's author (same reader token or account) may subscribe it."""
     comment = services.get_comment(payload.comment)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    if not _actor(request).owns(comment):
+    if not request_actor(request).owns(comment):
         raise Forbidden("Only the author can ask for replies to this comment.", code="not_author")
     email = payload.email.strip()
     try:
@@ -58,7 +58,7 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
 @router.get("/live/replies-feed", response={200: FeedOut, 403: ErrorOut},
             summary="The address of an Atom feed of replies to my comments")
 def replies_feed(request: HttpRequest):
-    actor = _actor(request)
+    actor = request_actor(request)
     if actor.user is None and not actor.reader_id:
         raise Forbidden("A reader token or an account is needed.", code="no_identity")
     token = replies_feed_token(user_id=actor.user.pk if actor.user else None, reader_id=actor.reader_id)

@@ -8,8 +8,8 @@ out to every stream of that thread on every server process:
 - without Redis (or while it is down), an in-process ring buffer and in-process fan-out.
 
 A reconnecting reader sends `Last-Event-ID` and gets the log entries after it (`history`).
-The comment-level helpers below (`comment_posted`, ...) are what the comments services call;
-they run after the transaction commits, so a rolled-back write never reaches a reader.
+This transport knows keys, names and JSON payloads, nothing of comments: `live.reactions`
+turns the comments app's signals (sent once a change is committed) into events.
 """
 
 from __future__ import annotations
@@ -18,46 +18,23 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict, deque
-from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from typing import Any
 
 import orjson
+from django.conf import settings
 
-from agora.live import conf, redis_state
+from agora.infra import redis_state
+from agora.live.hub import hub
+from agora.live.wire import CHANNEL, Event, order
 
-CHANNEL = "agora:live"
+__all__ = ["THREAD_EVENTS", "Event", "LocalLog", "history", "moderation_key", "order", "publish",
+           "publish_to", "thread_key"]
+
 _STREAM_PREFIX = "agora:live:log:"
 
 THREAD_EVENTS = ("comment.created", "comment.updated", "comment.deleted", "comment.votes",
                  "thread.count")
-
-
-@dataclass(frozen=True)
-class Event:
-    key: str
-    id: str
-    name: str
-    data: str  # JSON text
-
-    @cached_property
-    def encoded(self) -> bytes:
-        """The SSE wire form, built once and shared by every stream that sends it."""
-        return f"id: {self.id}\nevent: {self.name}\ndata: {self.data}\n\n".encode()
-
-    @classmethod
-    def from_message(cls, raw: bytes | str) -> Event:
-        fields = orjson.loads(raw)
-        return cls(key=fields["key"], id=fields["id"], name=fields["event"], data=fields["data"])
-
-
-def order(event_id: str) -> tuple[int, int]:
-    """Event ids are `milliseconds-sequence`; this makes them comparable."""
-    try:
-        millis, _, sequence = event_id.partition("-")
-        return int(millis), int(sequence or 0)
-    except ValueError:
-        return (0, 0)
 
 
 def thread_key(site_id: int, url: str) -> str:
@@ -90,7 +67,7 @@ class LocalLog:
             event = Event(key, f"{self._last[0]}-{self._last[1]}", name, data)
             log = self._logs.get(key)
             if log is None:
-                log = self._logs[key] = deque(maxlen=conf.log_size())
+                log = self._logs[key] = deque(maxlen=settings.LIVE_LOG_SIZE)
                 while len(self._logs) > self.MAX_KEYS:
                     self._dropped.pop(self._logs.popitem(last=False)[0], None)
             self._logs.move_to_end(key)
@@ -132,8 +109,9 @@ def _publish_script(client):
 
 
 def _redis_publish(client, key: str, name: str, data: str) -> Event:
+    ttl_ms = settings.LIVE_LOG_TTL_SECONDS * 1000
     event_id = _publish_script(client)(keys=[_STREAM_PREFIX + key],
-                      args=[conf.log_size(), name, data, conf.log_ttl_seconds() * 1000, CHANNEL, key])
+                                       args=[settings.LIVE_LOG_SIZE, name, data, ttl_ms, CHANNEL, key])
     return Event(key, event_id.decode() if isinstance(event_id, bytes) else event_id, name, data)
 
 
@@ -147,7 +125,7 @@ def _redis_after(client, key: str, last_id: str) -> list[Event] | None:
     # Trimming leaves no trace but the count (Redis 7: entries-added); before the oldest kept
     # entry, events may be missing only if some were trimmed.
     added = info.get("entries-added")
-    trimmed = added > info["length"] if added is not None else info["length"] >= conf.log_size()
+    trimmed = added > info["length"] if added is not None else info["length"] >= settings.LIVE_LOG_SIZE
     if trimmed and order(last_id) < order(first_id):
         return None
     millis, sequence = order(last_id)
@@ -168,8 +146,6 @@ def publish_to(key: str, event_name: str, payload: Any) -> Event:
             return event
         except redis_state.ERRORS as error:
             redis_state.mark_down(error)
-    from agora.live.hub import hub
-
     event = local_log.append(key, event_name, data)
     hub.deliver_threadsafe(event)
     return event
@@ -190,24 +166,3 @@ def history(key: str, last_id: str) -> list[Event] | None:
         except redis_state.ERRORS as error:
             redis_state.mark_down(error)
     return local_log.after(key, last_id)
-
-
-# ---- what the comments and moderation services call ------------------------------------------
-
-def comment_changed(comment, change: str, before: str = "") -> None:
-    """Tell readers and the background jobs about a change ("posted", "edited", "deleted",
-    "voted", or "status" with the status `before`) once the current transaction commits."""
-    from django.db import transaction
-
-    from agora.live.reactions import after_commit
-
-    transaction.on_commit(lambda: after_commit(comment, change, before))
-
-
-def article_escalated(article, reason: str) -> None:
-    """Moderation escalated an article: webhooks `article.escalated` and an alert e-mail."""
-    from django.db import transaction
-
-    from agora.live import tasks
-
-    transaction.on_commit(lambda: tasks.enqueue(tasks.article_escalated, article.pk, reason))

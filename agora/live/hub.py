@@ -12,9 +12,10 @@ import contextlib
 import logging
 
 import redis.asyncio
+from django.conf import settings
 
-from agora.live import conf, redis_state
-from agora.live.events import CHANNEL, Event
+from agora.infra import redis_state
+from agora.live.wire import CHANNEL, Event
 
 logger = logging.getLogger("agora.live")
 
@@ -80,7 +81,7 @@ class Hub:
         self._loop = loop
         self._queues = {}
         self.connected = asyncio.Event()
-        url = conf.redis_url()
+        url = settings.REDIS_URL
         self._listener = loop.create_task(self._listen(url)) if url else None
 
     async def _listen(self, url: str) -> None:

@@ -8,9 +8,10 @@ import random
 from collections.abc import AsyncIterator
 
 from asgiref.sync import SyncToAsync, sync_to_async
+from django.conf import settings
 from django.http import StreamingHttpResponse
 
-from agora.live import conf, metrics
+from agora.infra import metrics
 from agora.live.events import history, order
 from agora.live.hub import OVERFLOW, hub
 
@@ -38,7 +39,7 @@ async def event_stream(key: str, last_event_id: str = "") -> AsyncIterator[bytes
     queue = hub.subscribe(key)
     metrics.live_streams.inc()
     try:
-        if conf.redis_url():
+        if settings.REDIS_URL:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(1.0):
                     await hub.connected.wait()
@@ -51,9 +52,9 @@ async def event_stream(key: str, last_event_id: str = "") -> AsyncIterator[bytes
             if backlog:
                 yield b"".join(event.encoded for event in backlog)
                 sent = order(backlog[-1].id)
-        heartbeat = conf.heartbeat_seconds()
+        heartbeat = settings.LIVE_HEARTBEAT_SECONDS
         loop = asyncio.get_running_loop()
-        ends_at = loop.time() + conf.max_stream_seconds() * random.uniform(0.8, 1.0)
+        ends_at = loop.time() + settings.LIVE_MAX_STREAM_SECONDS * random.uniform(0.8, 1.0)
         while loop.time() < ends_at:
             try:
                 async with asyncio.timeout(min(heartbeat, max(0.0, ends_at - loop.time()))):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from asgiref.sync import sync_to_async
-from django.db import connections
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,9 +18,11 @@ from agora.api import error_response
 from agora.comments import services
 from agora.comments.models import Article
 from agora.errors import AgoraError, Forbidden, InvalidInput
-from agora.live import conf, events, metrics, redis_state, streams
+from agora.infra import health, metrics, queue
+from agora.live import events, streams
 from agora.live.models import Subscription
 from agora.live.tokens import read_unsubscribe_token
+from agora.moderation.stats import decision_counts_last_hour
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class ThreadTarget:
 
 
 def _is_idle(article: Article | None) -> bool:
-    days = conf.idle_days()
+    days = settings.LIVE_IDLE_DAYS
     if article is None or days <= 0:
         return False
     last_activity = article.last_comment_at or article.created_at
@@ -108,20 +110,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def readyz(request: HttpRequest) -> HttpResponse:
     """Ready when the database answers and, if configured, Redis answers."""
-    checks: dict[str, str] = {}
-    try:
-        with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as error:
-        checks["database"] = f"error: {type(error).__name__}"
-    url = conf.redis_url()
-    if url:
-        try:
-            redis_state._client(url).ping()
-            checks["redis"] = "ok"
-        except redis_state.ERRORS as error:
-            checks["redis"] = f"error: {type(error).__name__}"
+    checks = health.readiness()
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks},
                         status=200 if ready else 503)
@@ -130,4 +119,6 @@ def readyz(request: HttpRequest) -> HttpResponse:
 def metrics_view(request: HttpRequest) -> HttpResponse:
     from prometheus_client import CONTENT_TYPE_LATEST
 
-    return HttpResponse(metrics.render(), content_type=CONTENT_TYPE_LATEST)
+    body = metrics.render(queue_depths=queue.queue_depths(),
+                          recent_decisions=decision_counts_last_hour())
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)

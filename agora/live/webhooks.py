@@ -17,9 +17,11 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
-from agora.live import conf, metrics
+from agora.infra import metrics
 from agora.live.models import Webhook, WebhookDelivery
 
 logger = logging.getLogger("agora.live.webhooks")
@@ -47,6 +49,22 @@ def verify_signature(secret: str, header: str, body: bytes, *, now: float | None
     return hmac.compare_digest(expected, parts.get("v1", ""))
 
 
+_WEBHOOKS_CACHE = "live:site-has-webhooks:{}"
+
+
+def site_has_webhooks(site_id: int) -> bool:
+    key = _WEBHOOKS_CACHE.format(site_id)
+    found = cache.get(key)
+    if found is None:
+        found = Webhook.objects.filter(site_id=site_id, active=True).exists()
+        cache.set(key, found, 60)
+    return found
+
+
+def forget_site_webhooks(site_id: int) -> None:
+    cache.delete(_WEBHOOKS_CACHE.format(site_id))
+
+
 def create_deliveries(site_id: int, event: str, payload: dict[str, Any],
                       webhooks: list[Webhook] | None = None) -> list[int]:
     """One delivery row per interested webhook of the site; returns their ids."""
@@ -59,7 +77,7 @@ def create_deliveries(site_id: int, event: str, payload: dict[str, Any],
 
 def retry_delay_seconds(attempts: int) -> float:
     """30 s, 1 min, 2 min, 4 min, ... (base doubled after each failed attempt)."""
-    return conf.webhook_retry_base_seconds() * 2 ** max(0, attempts - 1)
+    return settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
 
 
 def attempt(delivery_id: int) -> float | None:
@@ -78,7 +96,7 @@ def attempt(delivery_id: int) -> float | None:
     delivery.attempts += 1
     delivery.last_attempt_at = timezone.now()
     try:
-        with urllib.request.urlopen(request, timeout=conf.webhook_timeout_seconds()) as response:
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
             delivery.response_status = response.status
         delivery.status, delivery.error = WebhookDelivery.Status.SUCCEEDED, ""
         delivery.delivered_at, delivery.next_attempt_at = timezone.now(), None
@@ -88,7 +106,7 @@ def attempt(delivery_id: int) -> float | None:
         delivery.response_status, delivery.error = None, str(error)[:1000]
     delay = None
     if delivery.status == WebhookDelivery.Status.PENDING:
-        if delivery.attempts >= conf.webhook_max_attempts():
+        if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
             delivery.status, delivery.next_attempt_at = WebhookDelivery.Status.FAILED, None
             logger.warning("webhook delivery %s failed for good: %s", delivery.pk, delivery.error)
         else:

@@ -24,10 +24,12 @@ from agora.comments.models import Site
 from agora.errors import Conflict, InvalidInput
 from agora.modelops.models import ModelVersion
 from agora.moderation.models import Decision
-from agora.moderation.toxicity import GENERATION_KEY
 from agora.perspective.services import site_decisions
 
 MIN_DECISIONS = 20
+# Bumped by every activation or rollback: the pipeline's cache keys of site models carry it,
+# so a switch applies at once in every process (agora.moderation.scoring).
+GENERATION_KEY = "modelops:generation"
 
 
 def labelled_decisions(site: Site | None) -> list[dict[str, Any]]:

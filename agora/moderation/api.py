@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from agora.comments import services
-from agora.comments.api import ErrorOut, _actor
+from agora.http import ErrorOut, request_actor
 from agora.moderation import flags
 
 router = Router(tags=["moderation"])
@@ -32,5 +32,5 @@ def flag_comment(request: HttpRequest, comment_id: int, payload: FlagIn):
     setting) hold the comment for review."""
     comment = services.get_comment(comment_id)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    flags.flag(comment, _actor(request), payload.reason, payload.explanation)
+    flags.flag(comment, request_actor(request), payload.reason, payload.explanation)
     return 201, {"flagged": True}

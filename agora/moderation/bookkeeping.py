@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from agora.comments.models import Comment
 from agora.moderation import escalation, ratelimits, standings
 from agora.moderation.models import Decision, Standing
-from agora.moderation.pipeline import APPROVED, Verdict
 from agora.moderation.sitesettings import settings_for
+from agora.moderation.verdicts import APPROVED, Verdict
 
 
 def record_verdict(comment: Comment, verdict: Verdict) -> Decision:
@@ -19,16 +19,16 @@ def record_verdict(comment: Comment, verdict: Verdict) -> Decision:
     )
     followup = verdict.followup
     settings = settings_for(comment.site)
-    author_key = str(followup.get("author_key", ""))
-    if followup.get("fingerprint"):
-        ratelimits.remember_text(comment.site_id, str(followup["fingerprint"]), author_key,
+    author_key = followup.author_key
+    if followup.fingerprint:
+        ratelimits.remember_text(comment.site_id, followup.fingerprint, author_key,
                                  comment.article_id, settings.repeat_window_seconds)
-    if followup.get("slow_mode_seconds") and author_key:
-        ratelimits.start_slow_mode(comment.article_id, author_key, int(followup["slow_mode_seconds"]))
-    if followup.get("checked_name"):
-        _remember_name(comment, str(followup["checked_name"]))
-        if followup.get("standings_key"):
-            standings.forget_entry(str(followup["standings_key"]))
+    if followup.slow_mode_seconds and author_key:
+        ratelimits.start_slow_mode(comment.article_id, author_key, followup.slow_mode_seconds)
+    if followup.checked_name:
+        _remember_name(comment, followup.checked_name)
+        if followup.standings_key:
+            standings.forget_entry(followup.standings_key)
     if verdict.status != APPROVED:
         escalation.check(comment.article, settings)
     return decision

@@ -29,9 +29,8 @@ TOXIC_RULES = frozenset({"banned_word", "suspect_word", "banned_name", "suspect_
 HOSTILE_RULES = TOXIC_RULES | {"denied_domain", "repeat_same_author", "repeat_across_articles",
                                "hook_hold", "hook_reject"}
 
-# Sent with `escalation` when an article escalates or calms down (alerts, live banners).
+# Sent with `escalation` when an article escalates (agora.jobs: webhooks and an alert e-mail).
 escalation_started = Signal()
-escalation_ended = Signal()
 
 
 def window_stats(article: Article, settings: ModerationSettings) -> dict[str, Any]:
@@ -121,5 +120,4 @@ def end_escalation(article: Article, actor: User | None, reason: str = "") -> Es
         audit.log("article.escalation_end", actor=actor, site=article.site, target=article,
                   before={"premoderate": True}, after={"premoderate": escalation.was_premoderated},
                   reason=reason)
-    escalation_ended.send(sender=Escalation, escalation=escalation)
     return escalation

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from agora.comments import services
 from agora.comments.models import Comment
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
+from agora.identity import Actor
 from agora.moderation import audit
 from agora.moderation.models import Decision, Flag
 from agora.moderation.sitesettings import settings_for
@@ -14,7 +15,7 @@ from agora.moderation.sitesettings import settings_for
 MAX_EXPLANATION = 2000
 
 
-def flag(comment: Comment, actor: services.Actor, reason: str, explanation: str = "") -> Flag:
+def flag(comment: Comment, actor: Actor, reason: str, explanation: str = "") -> Flag:
     """Record one reader's flag; hold the comment when the site's threshold is reached."""
     explanation = explanation.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if reason not in Flag.Reason.values:

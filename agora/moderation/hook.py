@@ -17,11 +17,11 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING
 
-from agora.moderation.pipeline import ANNOTATE, APPROVED, PENDING, REJECTED, Finding, Reason
+from agora.moderation.verdicts import ANNOTATE, APPROVED, PENDING, REJECTED, Finding, Reason
 
 if TYPE_CHECKING:
     from agora.moderation.models import ModerationSettings
-    from agora.moderation.pipeline import Submission
+    from agora.moderation.verdicts import Submission
 
 _ACTIONS = {"approve": APPROVED, "hold": PENDING, "reject": REJECTED}
 _MAX_RESPONSE_BYTES = 64 * 1024

@@ -2,7 +2,7 @@
 
 `agora.toxicity.normalize.TermMatcher` runs one regular expression per term, which costs
 milliseconds per comment with thousands of terms. This matcher keeps the same matching rules
-(whole words of the normalised text; each single letter of a term may appear once or twice;
+(whole words of the normalized text; each single letter of a term may appear once or twice;
 ``*`` may stand in for letters as long as at least half of the letters are literal; words of a
 phrase may be separated by up to three non-word characters or by nothing) but looks every word
 of the comment up in a dictionary instead, so its cost depends on the comment, not on the list.
@@ -54,7 +54,7 @@ class Hit:
 class _Entry:
     phrase: str
     kind: str
-    # Normalised words of the phrase after the first one.
+    # Normalized words of the phrase after the first one.
     rest: tuple[str, ...]
 
 
@@ -173,7 +173,7 @@ class WordMatcher:
         return None
 
     def _hit_in_spaced_run(self, original: str, norm: Normalized, word: re.Match[str]) -> Hit | None:
-        """Normalisation joins runs of spaced single letters, and takes a one-letter word next to
+        """Normalization joins runs of spaced single letters, and takes a one-letter word next to
         the run along ("a f.a.g" becomes "afag"): try the run without its first or last letter."""
         if len(word.group()) < 4:
             return None

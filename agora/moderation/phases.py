@@ -1,5 +1,5 @@
 """The pipeline's phases, in their default order. Each takes the `Context` of one submission and
-returns `Finding`s; see `agora.moderation.pipeline` for how they combine."""
+returns `Finding`s (`agora.moderation.verdicts`); `agora.moderation.pipeline` combines them."""
 
 from __future__ import annotations
 
@@ -14,13 +14,22 @@ from django.conf import settings as django_settings
 from django.db.models import Q
 from django.utils import timezone
 
+from agora import identity
 from agora.comments.models import Comment
-from agora.errors import Forbidden, RateLimited
-from agora.moderation import hook, ratelimits, standings, toxicity, wordlists
+from agora.moderation import hook, ratelimits, scoring, standings, wordlists
 from agora.moderation.matcher import BANNED, Hit
 from agora.moderation.models import ModerationSettings, Standing
-from agora.moderation.pipeline import ANNOTATE, PENDING, REJECTED, Finding, Reason, Submission
 from agora.moderation.sitesettings import settings_for
+from agora.moderation.verdicts import (
+    ANNOTATE,
+    PENDING,
+    REJECTED,
+    Finding,
+    Followup,
+    Reason,
+    Refusal,
+    Submission,
+)
 from agora.toxicity.normalize import Normalized, normalize
 
 # Texts shorter than this ("Thanks!", "+1", "Agreed.") are repeated innocently all the time.
@@ -42,8 +51,7 @@ class Context:
         self.site = submission.site
         self.article = submission.article
         self.model_scores: dict[str, float] = {}
-        # Done by `record()` once the comment is stored (never for a nudged, unsaved comment).
-        self.followup: dict[str, object] = {"author_key": self.author_key}
+        self.followup = Followup(author_key=self.author_key)
 
     @cached_property
     def settings(self) -> ModerationSettings:
@@ -55,19 +63,16 @@ class Context:
 
     @cached_property
     def author_key(self) -> str:
-        if self.submission.author is not None:
-            return f"user:{self.submission.author.pk}"
-        if self.submission.reader_id:
-            return f"reader:{self.submission.reader_id}"
-        network = ratelimits.network_of(self.submission.ip)
-        return f"net:{network}" if network else ""
+        sub = self.submission
+        return identity.author_key(sub.author.pk if sub.author is not None else None,
+                                   sub.reader_id, sub.ip)
 
     @cached_property
     def standings(self) -> list[Standing]:
         """Every standing on this site that matches the author by account, reader or e-mail."""
         sub = self.submission
         email = sub.author_email or (sub.author.email if sub.author is not None else "")
-        self.followup["standings_key"] = standings.entry_key(self.site, user=sub.author,
+        self.followup.standings_key = standings.entry_key(self.site, user=sub.author,
                                                              reader_id=sub.reader_id, email=email)
         return standings.matching(self.site, user=sub.author, reader_id=sub.reader_id, email=email)
 
@@ -139,12 +144,12 @@ def _refuse_banned_or_suspended(context: Context) -> None:
     for standing in context.standings:
         if standing.banned:
             reason = f" Reason: {standing.ban_reason}" if standing.ban_reason else ""
-            raise Forbidden(f"You can no longer comment on {context.site.name}.{reason}", code="banned")
+            raise Refusal(f"You can no longer comment on {context.site.name}.{reason}", code="banned")
     for standing in context.standings:
         if standing.is_suspended(now):
             until = timezone.localtime(standing.suspended_until).strftime("%Y-%m-%d %H:%M %Z")
             reason = f" Reason: {standing.suspension_reason}" if standing.suspension_reason else ""
-            raise Forbidden(f"You cannot comment until {until}.{reason}", code="suspended")
+            raise Refusal(f"You cannot comment until {until}.{reason}", code="suspended")
 
 
 # ---- 2 word lists --------------------------------------------------------------------------------
@@ -180,7 +185,7 @@ def user_name(context: Context) -> list[Finding]:
         return []
     hits = wordlists.matcher_for(context.site).find(_NAME_WORD_BREAKS.sub(" ", name))
     if not hits:
-        context.followup["checked_name"] = name
+        context.followup.checked_name = name
         return []
     banned = any(hit.kind == BANNED for hit in hits)
     rule, action = ("banned_name", REJECTED) if banned else ("suspect_name", PENDING)
@@ -243,7 +248,7 @@ def repeats(context: Context) -> list[Finding]:
     if len(text) < REPEAT_MIN_LENGTH:
         return []
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:32]
-    context.followup["fingerprint"] = fingerprint
+    context.followup.fingerprint = fingerprint
     seen = ratelimits.seen_texts(context.site.pk, fingerprint)
     author = context.author_key
     if author and any(entry[0] == author for entry in seen):
@@ -258,23 +263,23 @@ def repeats(context: Context) -> list[Finding]:
 def _enforce_rate_limits(context: Context) -> None:
     settings = context.settings
     window = max(1, settings.rate_window_seconds)
-    network = ratelimits.network_of(context.submission.ip)
+    network = identity.network_of(context.submission.ip)
     checks = [(settings.rate_limit_per_author, f"author:{context.author_key}", context.author_key),
               (settings.rate_limit_per_ip, f"net:{network}", network)]
-    for limit, key, identity in checks:
-        if not limit or not identity:
+    for limit, key, who in checks:
+        if not limit or not who:
             continue
         count, retry_after = ratelimits.hit(f"{context.site.pk}:{key}", window)
         if count > limit:
-            raise RateLimited(f"You are posting too fast. Try again in {retry_after} seconds.",
-                              code="rate_limited")
+            raise Refusal(f"You are posting too fast. Try again in {retry_after} seconds.",
+                          code="rate_limited", throttled=True)
 
 
 # ---- 6 toxicity model ----------------------------------------------------------------------------
 
 def model(context: Context) -> list[Finding]:
     sub = context.submission
-    outcome = toxicity.score(sub.body, site=sub.site, spans=False)
+    outcome = scoring.score(sub.body, site=sub.site, spans=False)
     if outcome is None:
         return [Finding(Reason("model", "model_unavailable",
                                "The toxicity model is unavailable; nothing was held for toxicity."))]
@@ -297,7 +302,7 @@ def model(context: Context) -> list[Finding]:
             labels.append(label)
     if labels:
         # Only a flagged comment needs the words behind its scores, for the moderator.
-        rescored = toxicity.score(sub.body, site=sub.site)
+        rescored = scoring.score(sub.body, site=sub.site)
         spans = rescored.spans if rescored else outcome.spans
         listed = ", ".join(f"{label.replace('_', ' ')} {outcome.scores[label]:.2f}" for label in labels)
         findings.append(Finding(
@@ -343,9 +348,9 @@ def _enforce_slow_mode(context: Context) -> None:
         return
     wait = ratelimits.slow_mode_wait(context.article.pk, context.author_key)
     if wait:
-        raise RateLimited(f"Slow mode: one comment every {seconds} seconds. Try again in {wait} seconds.",
-                          code="slow_mode")
-    context.followup["slow_mode_seconds"] = seconds
+        raise Refusal(f"Slow mode: one comment every {seconds} seconds. Try again in {wait} seconds.",
+                      code="slow_mode", throttled=True)
+    context.followup.slow_mode_seconds = seconds
 
 
 # ---- 8 external hook -----------------------------------------------------------------------------

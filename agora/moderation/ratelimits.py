@@ -4,28 +4,10 @@ every server process shares them; `cache.add` + `cache.incr` keep the counting a
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import math
 import time
 
 from django.core.cache import cache
-
-
-def network_of(ip: str) -> str:
-    """The network a client is counted under: /24 for IPv4, /48 for IPv6 (one household or
-    office, whatever address inside it the client got). Loopback is never counted: it is a
-    reverse proxy or a local tool speaking for everyone (configure the proxy's X-Forwarded-For
-    with AGORA_TRUST_X_FORWARDED_FOR so that clients are told apart)."""
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return ""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if address.is_loopback:
-        return ""
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def _safe(key: str) -> str:

@@ -32,7 +32,7 @@ def main() -> None:
 
     from agora.comments import services
     from agora.comments.models import Article, Site
-    from agora.moderation import toxicity, wordlists
+    from agora.moderation import scoring, wordlists
     from agora.moderation.models import ModerationSettings
     from agora.moderation.pipeline import Submission, moderate
 
@@ -64,9 +64,9 @@ def main() -> None:
             rules[reason.rule] = rules.get(reason.rule, 0) + 1
 
     model_ms: list[float] = []
-    if toxicity.available():
+    if scoring.available():
         for text in texts[:200]:
-            corpus.timed(model_ms, toxicity.score, text)
+            corpus.timed(model_ms, scoring.score, text)
 
     entries = wordlists.matcher_for(site).size
     print(f"database: {os.environ.get('AGORA_DATABASE_URL', 'sqlite (temporary)').split('@')[-1]}, "

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from agora.accounts.email_config import from_url
+from agora import identity
 from agora.accounts.models import SiteAuthSettings, User
-from agora.comments import services
 from agora.comments.models import Comment
+from agora.infra.email import from_url
 from tests.accounts.helpers import call, post_comment, user_token
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +22,9 @@ def test_ip_is_stored_as_a_salted_hash_and_pruned_after_retention(client, site, 
     assert post_comment(client, site.slug, article_url, "first").status_code == 201
     comment = Comment.objects.get()
     assert comment.ip_hash and "127.0.0.1" not in comment.ip_hash
-    assert comment.ip_hash == services.hash_ip("127.0.0.1")
+    assert comment.ip_hash == identity.hash_ip("127.0.0.1")
     settings.IP_HASH_SALT = "another salt"
-    assert services.hash_ip("127.0.0.1") != comment.ip_hash
+    assert identity.hash_ip("127.0.0.1") != comment.ip_hash
 
     call_command("prune_ip_hashes")
     assert Comment.objects.get().ip_hash  # recent: kept

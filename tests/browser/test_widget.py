@@ -231,9 +231,11 @@ def test_report_a_comment(stack, browser):
         spam.locator("form").wait_for(state="detached")
         assert shadow_focus(page).startswith("ARTICLE")
         spam.get_by_role("button", name="Report").click()
-        spam.get_by_role("radio", name="Illegal content").check()
         spam.get_by_role("button", name="Send report").click()
-        assert spam.locator("form .er").inner_text() == "Explain why the content is illegal."
+        assert spam.locator("form .er").inner_text() == "Choose a reason."
+        # Illegal content is a legal notice, sent on its own page of the comment server.
+        notice = spam.get_by_role("link", name="Illegal content? Send a legal notice")
+        assert notice.get_attribute("href").startswith(f"{stack['agora']}/dsa/notice?comment=")
         spam.get_by_role("radio", name="Spam").check()
         spam.get_by_role("button", name="Send report").click()
         spam.locator("form").wait_for(state="detached")

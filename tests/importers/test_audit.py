@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from agora.importers import audit, services
+from agora.importers import services, trial
 from agora.moderation import pipeline
 from tests.importers.conftest import fixture_path
 
@@ -50,15 +50,15 @@ def audited(db, tmp_path, monkeypatch):
     monkeypatch.delattr(pipeline, "moderate_many", raising=False)
     path = tmp_path / "page.txt"
     path.write_text(PAGE, encoding="utf-8")
-    site = audit.make_site(None)
-    summary = services.import_file(site, "page", str(path), audit.audit_options(progress=False))
+    site = trial.make_site(None)
+    summary = services.import_file(site, "page", str(path), trial.audit_options(progress=False))
     return site, summary
 
 
 def test_json_lines_contract(audited):
     site, _summary = audited
     out = io.StringIO()
-    audit.write_json(site, out)
+    trial.write_json(site, out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [list(row) for row in rows] == [JSON_KEYS] * 3
     assert [(r["author"], r["depth"], r["decision"]) for r in rows] == [
@@ -75,7 +75,7 @@ def test_json_lines_contract(audited):
 def test_text_report_with_and_without_colour(audited):
     site, summary = audited
     plain = io.StringIO()
-    audit.write_text(site, plain, summary, colour=False)
+    trial.write_text(site, plain, summary, colour=False)
     text = plain.getvalue()
     assert "== Bridge <b>closed</b> ==" in text
     assert "REJECTED Ana <img src=x onerror=alert(1)> [insult, toxicity]" in text
@@ -85,14 +85,14 @@ def test_text_report_with_and_without_colour(audited):
     assert "rejected because of insult_word: 1" in text
     assert "\033[" not in text
     coloured = io.StringIO()
-    audit.write_text(site, coloured, summary, colour=True)
+    trial.write_text(site, coloured, summary, colour=True)
     assert "You \033[1;4;31midiot\033[0m, <script>" in coloured.getvalue()
 
 
 def test_html_report_is_escaped_and_highlights_spans(audited):
     site, summary = audited
     out = io.StringIO()
-    audit.write_html(site, out, summary, "page<1>.txt")
+    trial.write_html(site, out, summary, "page<1>.txt")
     page = out.getvalue()
     assert "<script>" not in page and "<img" not in page and "<b>closed" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in page
@@ -104,7 +104,7 @@ def test_html_report_is_escaped_and_highlights_spans(audited):
 
 def test_unknown_site_settings_are_refused(db):
     with pytest.raises(ValueError, match="unknown site settings: colour"):
-        audit.make_site({"colour": "red"})
+        trial.make_site({"colour": "red"})
 
 
 def test_audit_command_uses_a_throwaway_database(tmp_path):

@@ -124,3 +124,18 @@ def test_progress_bar_shows_counts_and_rate(site, capsys):
 def test_export_of_unknown_site_is_an_error(db):
     with pytest.raises(CommandError, match="No site 'nowhere'"):
         call_command("export", site="nowhere")
+
+
+def test_a_banned_author_in_the_file_skips_that_row_and_imports_the_rest(site):
+    from agora.moderation.models import Standing
+
+    Standing.objects.create(site=site, email="spam@spam.example", banned=True, ban_reason="Spam.")
+    summary = run_import(site, "disqus", "disqus.xml")
+    comments = by_external_id(site)
+    assert "disqus:1002" not in comments and summary.comments_created == 5
+    [(reason, count)] = [(r, n) for r, n in summary.skipped.items() if r.startswith("refused")]
+    assert count == 1 and "(banned)" in reason and "Spam." in reason
+    assert summary.skipped_examples[reason] == "disqus:1002"
+    assert {"disqus:1001", "disqus:1005", "disqus:2001"} <= set(comments)
+    assert ImportRun.objects.filter(site=site).count() == 1
+    assert_tree_consistent(site)

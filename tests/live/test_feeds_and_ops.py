@@ -11,9 +11,9 @@ from django.test import Client
 
 from agora.comments import services
 from agora.comments.models import Comment
-from agora.live import metrics
-from agora.live.logs import JsonFormatter
-from agora.live.routers import ReplicaRouter
+from agora.infra import metrics
+from agora.infra.logs import JsonFormatter
+from agora.infra.routers import ReplicaRouter
 from agora.live.tokens import replies_feed_token
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -128,14 +128,14 @@ def test_the_redis_cache_falls_back_to_process_memory_while_redis_is_down(
     from django.core.cache import cache
 
 
-    settings.CACHES = {"default": {"BACKEND": "agora.live.cache.ResilientRedisCache",
+    settings.CACHES = {"default": {"BACKEND": "agora.infra.cache.ResilientRedisCache",
                                    "LOCATION": redis_url, "KEY_PREFIX": "t"}}
     cache.set("shared", 1)
     import redis
 
     assert redis.Redis.from_url(redis_url).exists(":1:".join(["t", "shared"])) == 1, "stored in Redis"
 
-    settings.CACHES = {"default": {"BACKEND": "agora.live.cache.ResilientRedisCache",
+    settings.CACHES = {"default": {"BACKEND": "agora.infra.cache.ResilientRedisCache",
                                    "LOCATION": "redis://127.0.0.1:1/0"}}
     caplog.set_level(logging.WARNING, logger="agora.live")
     client = Client(headers={"Origin": ORIGIN})

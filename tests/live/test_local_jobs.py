@@ -8,12 +8,12 @@ import time
 import dramatiq
 import pytest
 
-from agora.live import tasks
+from agora.infra import queue
 
 finished: list[str] = []
 
 
-@dramatiq.actor(queue_name=tasks.QUEUE, max_retries=0)
+@dramatiq.actor(queue_name=queue.QUEUE, max_retries=0)
 def record_after_a_moment(label: str) -> None:
     time.sleep(0.2)
     finished.append(label)
@@ -21,24 +21,24 @@ def record_after_a_moment(label: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _in_process_only():
-    if not tasks.IN_PROCESS:
+    if not queue.IN_PROCESS:
         pytest.skip("jobs go to Redis here (AGORA_REDIS_URL): there is no in-process worker")
     finished.clear()
 
 
 def test_draining_waits_for_every_queued_job():
     for label in ("first", "second", "third"):
-        tasks.enqueue(record_after_a_moment, label)
-    assert tasks.drain_local_jobs(timeout_seconds=10) is True
+        queue.enqueue(record_after_a_moment, label)
+    assert queue.drain_local_jobs(timeout_seconds=10) is True
     assert sorted(finished) == ["first", "second", "third"]
 
 
 def test_a_job_waiting_past_the_timeout_is_dropped_and_the_next_job_still_runs():
-    tasks.enqueue(record_after_a_moment, "in an hour", delay_seconds=3600)
+    queue.enqueue(record_after_a_moment, "in an hour", delay_seconds=3600)
     started = time.monotonic()
-    assert tasks.drain_local_jobs(timeout_seconds=0.5) is False
+    assert queue.drain_local_jobs(timeout_seconds=0.5) is False
     assert time.monotonic() - started < 5
 
-    tasks.enqueue(record_after_a_moment, "now")
-    assert tasks.drain_local_jobs(timeout_seconds=10) is True
+    queue.enqueue(record_after_a_moment, "now")
+    assert queue.drain_local_jobs(timeout_seconds=10) is True
     assert finished == ["now"]

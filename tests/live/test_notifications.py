@@ -121,7 +121,7 @@ def test_an_escalation_sends_the_webhook_and_alerts_moderators(site, article_url
     import time
 
     from agora.live.models import Webhook, WebhookDelivery
-    from agora.moderation.models import Escalation
+    from agora.moderation import escalation
     from tests.live.helpers import Receiver
 
     receiver = Receiver().start()
@@ -129,7 +129,8 @@ def test_an_escalation_sends_the_webhook_and_alerts_moderators(site, article_url
         django_user_model.objects.create_superuser("chief", "chief@example.org", "pw-123456")
         Webhook.objects.create(site=site, url=receiver.url, events=["article.escalated"])
         article = services.register_article(site, article_url, title="Harbour bridge")
-        Escalation.objects.create(article=article, trigger_stats={"trigger": "hold_rate", "comments": 9})
+        assert escalation.start(article, {"trigger": "hold_rate", "comments": 9, "hostile": 5,
+                                          "hold_rate": 0.6, "window_seconds": 600}) is not None
         (alert,) = mailbox.wait_for(1, timeout=10)
         assert "Escalated: Harbour bridge" in alert["Subject"] and "hold_rate" in alert.get_content()
         deadline = time.monotonic() + 10

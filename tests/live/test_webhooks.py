@@ -10,7 +10,7 @@ import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.test import Client
 
-from agora.live import reactions, webhooks
+from agora.live import webhooks
 from agora.live.models import Webhook, WebhookDelivery
 from tests.live.helpers import Receiver
 
@@ -69,7 +69,7 @@ def test_a_receiver_that_never_answers_well_fails_after_the_last_attempt(site, s
 def test_slow_receivers_do_not_slow_posting_and_still_get_the_event(site, article_url, receiver):
     receiver.delay = 2.0
     Webhook.objects.create(site=site, url=receiver.url)
-    reactions.forget_site_webhooks(site.pk)
+    webhooks.forget_site_webhooks(site.pk)
     client = Client(headers={"Origin": ORIGIN})
     started = time.perf_counter()
     response = client.post("/api/v1/comments", {"site": "chronicle", "url": article_url,
@@ -106,8 +106,8 @@ def test_admin_shows_the_delivery_log_and_sends_a_test_event(site, receiver, adm
 
 @pytest.mark.django_db
 def test_adding_a_webhook_is_noticed_at_once_by_the_cached_check(site):
-    assert not reactions.site_has_webhooks(site.pk)
+    assert not webhooks.site_has_webhooks(site.pk)
     hook = Webhook.objects.create(site=site, url="https://newsroom.example/hook")
-    assert reactions.site_has_webhooks(site.pk)
+    assert webhooks.site_has_webhooks(site.pk)
     hook.delete()
-    assert not reactions.site_has_webhooks(site.pk)
+    assert not webhooks.site_has_webhooks(site.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from agora.comments.models import Article, Comment, Site
 from agora.modelops import services
 from agora.modelops.models import ModelVersion
-from agora.moderation import toxicity as moderation_toxicity
+from agora.moderation import scoring
 from agora.moderation.models import Decision
 
 # Site-specific abuse the shipped model knows little about, and ordinary comments.
@@ -90,12 +90,12 @@ def test_train_activates_a_not_worse_model_and_rollback_restores_the_shipped_one
 
 def test_the_pipeline_scores_with_the_sites_active_model(decisions: Site) -> None:
     text = "the water board are a pack of clueless clowns"
-    before = moderation_toxicity.score(text, site=decisions).scores["toxicity"]
+    before = scoring.score(text, site=decisions).scores["toxicity"]
     call_command("train_from_decisions", "--site", decisions.slug)
-    after = moderation_toxicity.score(text, site=decisions).scores["toxicity"]
+    after = scoring.score(text, site=decisions).scores["toxicity"]
     assert after > before
     other = Site.objects.create(slug="other", name="Other")
-    assert moderation_toxicity.score(text, site=other).scores["toxicity"] == pytest.approx(before)
+    assert scoring.score(text, site=other).scores["toxicity"] == pytest.approx(before)
 
 
 def test_too_few_decisions_is_a_clear_error(site: Site) -> None:

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from agora.comments.models import Article
-from agora.moderation import toxicity
+from agora.moderation import scoring
 from agora.moderation.models import Decision
 from agora.moderation.pipeline import Submission, moderate
 from tests.api_client import post, reader_token
@@ -55,8 +55,8 @@ def test_thresholds_per_label_decide(site, article, mod_settings):
 
 
 def test_unavailable_model_annotates_and_holds_nothing(site, article, monkeypatch):
-    monkeypatch.setitem(toxicity._state, "model", None)
-    monkeypatch.setitem(toxicity._state, "failed_at", time.monotonic())
+    monkeypatch.setitem(scoring._state, "model", None)
+    monkeypatch.setitem(scoring._state, "failed_at", time.monotonic())
     verdict = verdict_for(site, article, RUDE)
     assert verdict.status == "approved"
     assert [(r.phase, r.rule, r.message) for r in verdict.reasons] == [

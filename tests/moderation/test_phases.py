@@ -14,11 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
+from agora import identity
 from agora.comments.models import Article, Comment
-from agora.errors import Forbidden, RateLimited
 from agora.moderation import ratelimits
 from agora.moderation.models import Standing
-from agora.moderation.pipeline import Submission, moderate
+from agora.moderation.pipeline import Refusal, Submission, moderate
 from tests.api_client import post, reader_token
 from tests.moderation.conftest import post_direct
 
@@ -43,7 +43,7 @@ def test_structure_rejects_empty_too_long_and_closed_for_direct_callers(site, ar
 
 def test_banned_author_is_refused_with_the_reason(site, article_url, without_model):
     Standing.objects.create(site=site, reader_id="r-banned", banned=True, ban_reason="Repeated abuse.")
-    with pytest.raises(Forbidden) as refused:
+    with pytest.raises(Refusal) as refused:
         post_direct(site, article_url, "Hello again.", reader="r-banned")
     assert refused.value.code == "banned" and "Repeated abuse." in refused.value.message
     assert not Comment.objects.exists()
@@ -51,14 +51,14 @@ def test_banned_author_is_refused_with_the_reason(site, article_url, without_mod
 
 def test_ban_by_email_catches_a_new_reader_id(site, article_url, without_model):
     Standing.objects.create(site=site, email="troll@example.org", banned=True)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Refusal):
         post_direct(site, article_url, "New identity.", reader="fresh", author_email="Troll@example.org")
 
 
 def test_suspension_ends_on_time(site, article_url, without_model):
     standing = Standing.objects.create(site=site, reader_id="r1", suspension_reason="Cool off.",
                                        suspended_until=timezone.now() + timedelta(hours=1))
-    with pytest.raises(Forbidden) as refused:
+    with pytest.raises(Refusal) as refused:
         post_direct(site, article_url, "Hello.", reader="r1")
     assert refused.value.code == "suspended"
     standing.suspended_until = timezone.now() - timedelta(seconds=1)
@@ -119,9 +119,9 @@ def test_rate_limit_per_author_refuses_the_next_comment(site, article_url, witho
     without_model.save()
     for n in range(2):
         post_direct(site, article_url, f"Comment number {n}.")
-    with pytest.raises(RateLimited) as limited:
+    with pytest.raises(Refusal) as limited:
         post_direct(site, article_url, "One too many.")
-    assert limited.value.status == 429 and "Try again in" in limited.value.message
+    assert limited.value.throttled and "Try again in" in limited.value.message
     assert post_direct(site, article_url, "Someone else.", reader="other").comment is not None
 
 
@@ -139,17 +139,17 @@ def test_rate_limit_counts_a_whole_network(site, article_url, without_model):
     without_model.save()
     post_direct(site, article_url, "one", reader="a", ip="203.0.113.7")
     post_direct(site, article_url, "two", reader="b", ip="203.0.113.200")
-    with pytest.raises(RateLimited):
+    with pytest.raises(Refusal):
         post_direct(site, article_url, "three", reader="c", ip="203.0.113.9")
     assert post_direct(site, article_url, "four", reader="d", ip="203.0.114.9").comment is not None
 
 
 def test_networks_are_slash_24_and_slash_48():
-    assert ratelimits.network_of("203.0.113.77") == "203.0.113.0/24"
-    assert ratelimits.network_of("2001:db8:abcd:12::1") == "2001:db8:abcd::/48"
-    assert ratelimits.network_of("::ffff:198.51.100.4") == "198.51.100.0/24"
-    assert ratelimits.network_of("not an ip") == ""
-    assert ratelimits.network_of("127.0.0.1") == ratelimits.network_of("::1") == ""
+    assert identity.network_of("203.0.113.77") == "203.0.113.0/24"
+    assert identity.network_of("2001:db8:abcd:12::1") == "2001:db8:abcd::/48"
+    assert identity.network_of("::ffff:198.51.100.4") == "198.51.100.0/24"
+    assert identity.network_of("not an ip") == ""
+    assert identity.network_of("127.0.0.1") == identity.network_of("::1") == ""
 
 
 def test_rate_limit_counters_are_shared_through_redis(redis_url):
@@ -222,7 +222,7 @@ def test_site_premoderation_holds_everything(site, article_url, without_model):
 def test_slow_mode_allows_one_comment_per_interval(site, article_url, without_model):
     article = Article.objects.create(site=site, url=article_url, slow_mode_seconds=120)
     post_direct(site, article.url, "First.")
-    with pytest.raises(RateLimited) as limited:
+    with pytest.raises(Refusal) as limited:
         post_direct(site, article.url, "Second.")
     assert limited.value.code == "slow_mode"
     assert post_direct(site, article.url, "Another reader.", reader="other").comment is not None

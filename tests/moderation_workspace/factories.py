@@ -7,6 +7,7 @@ from itertools import count
 
 from django.utils import timezone
 
+from agora import identity
 from agora.comments import services
 from agora.comments.models import Article, Comment, Site
 from agora.moderation.models import Decision
@@ -30,7 +31,7 @@ def comment(on: Article, body: str = "A plain comment.", *, status: str = "pendi
         site=on.site, article=on, parent=parent, depth=parent.depth + 1 if parent else 0,
         author=author, author_name=author_name or f"Reader {number}", author_email=author_email,
         reader_id=reader_id or (f"reader-{number}" if author is None else ""),
-        ip_hash=services.hash_ip(ip), network_hash=services.hash_network(ip),
+        ip_hash=identity.hash_ip(ip), network_hash=identity.hash_network(ip),
         body=body, body_html=f"<p>{body}</p>", status=Comment.Status.PENDING, created_at=timezone.now(),
     )
     row.path = (f"{parent.path}." if parent else "") + Comment.path_segment(row.pk)

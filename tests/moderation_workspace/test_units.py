@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agora.identity import hash_network, network_of
 from agora.moderation import evasion, highlight, svg
 
 
@@ -27,13 +28,21 @@ def test_canonical_email_and_disposable_domains():
 
 
 def test_network_hash_groups_a_24_or_a_48():
-    from agora.comments.services import hash_network
-
     same = hash_network("203.0.113.7"), hash_network("203.0.113.200")
     assert same[0] == same[1] != hash_network("203.0.114.7")
     assert hash_network("2001:db8:1:2::1") == hash_network("2001:db8:1:ffff::9")
     assert hash_network("2001:db8:1::1") != hash_network("2001:db8:2::1")
     assert hash_network("bogus") == ""
+
+
+def test_network_hash_is_the_network_rate_limits_count():
+    # An IPv4-mapped IPv6 address is its IPv4 address, not one shared ::/48 for all of them.
+    assert hash_network("::ffff:1.2.3.4") == hash_network("1.2.3.200") != ""
+    assert hash_network("::ffff:1.2.3.4") != hash_network("::ffff:9.9.9.9")
+    # Loopback is a proxy speaking for everyone: no network, so no "same network" for all.
+    assert hash_network("127.0.0.1") == hash_network("127.0.0.77") == hash_network("::1") == ""
+    for address in ("203.0.113.7", "::ffff:198.51.100.4", "2001:db8:1:2::1", "127.0.0.1", "bogus"):
+        assert bool(hash_network(address)) == bool(network_of(address))
 
 
 def test_svg_escapes_every_label():

@@ -198,7 +198,9 @@ class RelatedRecord:
         times = _automatic_times(model, row)
         try:
             with transaction.atomic():
-                row.save(force_insert=True)
+                # raw, as Django's loaddata does: receivers see a restored row, not a new event
+                # (a restored decision must not write a second statement of reasons).
+                row.save_base(raw=True, force_insert=True)
         except IntegrityError:
             loader.summary.skip(f"{self.model} already present")
             return

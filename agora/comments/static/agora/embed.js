@@ -9,8 +9,7 @@ const D = document, script = D.currentScript || D.querySelector("script[data-sit
 if (!script) return;
 const API = new URL(script.src, location.href).origin, SITE = script.dataset.site, MAXD = 6;
 const SORTS = ["oldest", "newest", "top", "controversial"];
-const REASONS = [["abusive", "Abusive or hateful"], ["spam", "Spam"], ["off_topic", "Off-topic"],
-  ["illegal", "Illegal content"]];
+const REASONS = [["abusive", "Abusive or hateful"], ["spam", "Spam"], ["off_topic", "Off-topic"]];
 const HINT = "Markdown: *italic*, **bold**, [link](https://…), > quote, `code`, - list";
 
 // localStorage when the browser allows it, memory otherwise (blocked storage, private modes).
@@ -41,6 +40,16 @@ const btn = (text, onclick, cls, key) => h("button", {type: "button", class: cls
   text);
 const field = (label, control) => h("label", {class: "lb"}, h("span", {}, label), control);
 const plural = n => n + (n === 1 ? " comment" : " comments");
+// The statement of reasons of the reader's own held or removed comment, where they can appeal. The
+// tab opens during the click (no popup blocker), then goes to the link the API signs for the author.
+const appealLink = id => h("a", {href: "#", class: "mu", onclick: async e => {
+  e.preventDefault();
+  const tab = open("", "_blank");
+  try {
+    const url = (await api(`/dsa/comments/${id}/statement`)).url;
+    if (tab) tab.location = url; else location.assign(url); // a blocked popup: this tab
+  } catch (x) { tab?.close() }
+}}, "Why? / Appeal");
 let uid = 0;
 
 // The reader token identifies this browser's reader; a login replaces it with an account token.
@@ -189,7 +198,7 @@ function widget(host) {
         if (r.result === "nudge") return showNudge(r, body);
         nudge.hidden = true;
         say(r.message);
-        if (r.result === "rejected" && !o.edit) { err.textContent = r.message; return }
+        if (r.result === "rejected" && !o.edit) { err.replaceChildren(r.message, " ", appealLink(r.comment.id)); return }
         text.value = "";
         o.done(r, body);
       } catch (e) {
@@ -292,7 +301,8 @@ function widget(host) {
       h("a", {class: "mu", href: "#agora-comment-" + c.id}, h("time", {dateTime: c.created},
         when.toLocaleString(undefined, {dateStyle: "medium", timeStyle: "short"}))),
       c.edited && h("span", {class: "mu"}, "edited"),
-      c.status === "pending" && h("span", {class: "pd"}, "Awaiting review")), body, bar, n.err);
+      c.status === "pending" && h("span", {class: "pd"}, "Awaiting review"), c.status === "pending" && mine && appealLink(c.id)),
+      body, bar, n.err);
     if (key) n.art.querySelector(`[data-k="${key}"]`)?.focus();
   }
 
@@ -435,8 +445,7 @@ function widget(host) {
     const form = h("form", {class: "f", noValidate: true, onsubmit: async e => {
       e.preventDefault();
       const reason = form.querySelector("input:checked")?.value;
-      err.textContent = !reason ? "Choose a reason." :
-        reason === "illegal" && !why.value.trim() ? "Explain why the content is illegal." : "";
+      err.textContent = !reason ? "Choose a reason." : "";
       if (err.textContent) return;
       try {
         await api(`/comments/${n.c.id}/flags`, "POST", {reason, explanation: why.value});
@@ -447,7 +456,8 @@ function widget(host) {
     }}, h("fieldset", {}, h("legend", {}, "Why should moderators look at this comment?"),
       REASONS.map(([value, label]) => h("label", {class: "row"}, h("input", {type: "radio", name: group, value}),
         label))),
-    field("Explanation (required for illegal content)", why), err,
+    field("Explanation (optional)", why), err,
+    h("a", {href: `${API}/dsa/notice?comment=${n.c.id}`, target: "_blank"}, "Illegal content? Send a legal notice"),
     h("div", {class: "row"}, h("button", {type: "submit", class: "pri"}, "Send report"),
       btn("Cancel", closeSlot(n))));
     inSlot(n, form);

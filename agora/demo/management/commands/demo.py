@@ -15,6 +15,7 @@ from agora.comments import services
 from agora.comments.models import Article, Comment, Site
 from agora.demo import content
 from agora.demo.views import DEMO_SITE, story_url
+from agora.dsa import demo as dsa_demo
 
 ADMIN_USERNAME = "admin"
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         site = self._site()
         loaded = sum(self._story(site, story) for story in content.STORIES)
+        dsa_demo.seed(site, story_url(content.STORIES[0].slug))
         password = self._admin_password()
         base = settings.PUBLIC_URL
         self.stdout.write(self.style.SUCCESS(

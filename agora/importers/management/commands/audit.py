@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from agora.importers import audit, services
+from agora.importers import services, trial
 from agora.importers.records import ImportFormatError
 
 CHILD_MARKER = "AGORA_AUDIT_DATABASE"
@@ -56,22 +56,22 @@ class Command(BaseCommand):
             path = options["file"]
             format_name = options["format"] or services.detect_format(path)
             call_command("migrate", verbosity=0)
-            site = audit.make_site(site_settings)
+            site = trial.make_site(site_settings)
             summary = services.import_file(site, format_name, path,
-                                           audit.audit_options(progress=not options["no_progress"]))
+                                           trial.audit_options(progress=not options["no_progress"]))
         except (ImportFormatError, ValueError) as error:
             raise CommandError(f"{options['file']}: {error}") from None
         except OSError as error:
             raise CommandError(f"{options['file']}: {error.strerror or error}") from None
         if options["html"]:
             with open(options["html"], "w", encoding="utf-8") as stream:
-                audit.write_html(site, stream, summary, os.path.basename(path))
+                trial.write_html(site, stream, summary, os.path.basename(path))
         if options["json"]:
-            audit.write_json(site, self.stdout)
+            trial.write_json(site, self.stdout)
             return
         colour = options["color"] == "always" or (
             options["color"] == "auto" and self.stdout.isatty() and not os.environ.get("NO_COLOR"))
-        audit.write_text(site, self.stdout, summary, colour)
+        trial.write_text(site, self.stdout, summary, colour)
 
 
 def _argv_start() -> int:

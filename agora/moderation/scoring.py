@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+
+from agora import toxicity
+from agora.modelops.services import GENERATION_KEY, active_model_path, active_version
 
 logger = logging.getLogger(__name__)
 # After a failed load, wait before trying again rather than paying for it on every comment.
@@ -24,6 +29,19 @@ class Outcome:
     unsupported: bool
 
 
+@functools.cache
+def _shipped_digest() -> str:
+    return hashlib.sha256(toxicity.model.DEFAULT_PATH.read_bytes()).hexdigest()[:12]
+
+
+def model_version(site: Any) -> str:
+    """Which model scores the site's comments, as statements of reasons record it."""
+    version = active_version(site) or active_version(None)
+    if version is not None:
+        return f"modelops-{version.pk}"
+    return f"shipped-{_shipped_digest()}"
+
+
 def available() -> bool:
     return _model() is not None
 
@@ -35,9 +53,7 @@ def _model() -> Any:
     if failed_at is not None and time.monotonic() - failed_at < _RETRY_SECONDS:
         return None
     try:
-        from agora.toxicity import load
-
-        _state["model"] = load()
+        _state["model"] = toxicity.load()
     except Exception:  # any failure means: moderate without the model
         logger.warning("Toxicity model unavailable; comments are moderated without it.", exc_info=True)
         _state["failed_at"] = time.monotonic()
@@ -48,7 +64,6 @@ def _model() -> Any:
 # A site's active trained model (agora.modelops), re-checked at most this often. The cache key
 # carries a generation that every activation or rollback bumps, so a switch applies at once.
 _SITE_MODEL_SECONDS = 30
-GENERATION_KEY = "modelops:generation"
 
 
 def _site_model_path(site: Any) -> str | None:
@@ -56,12 +71,7 @@ def _site_model_path(site: Any) -> str | None:
     key = f"modelops:active-path:{generation}:{getattr(site, 'pk', None)}"
     path = cache.get(key)
     if path is None:
-        try:
-            from agora.modelops.services import active_model_path
-
-            path = active_model_path(site) or ""
-        except Exception:  # no modelops app or table: the shipped model
-            path = ""
+        path = active_model_path(site) or ""
         cache.set(key, path, _SITE_MODEL_SECONDS)
     return path or None
 
@@ -70,9 +80,7 @@ def _model_for(site: Any) -> Any:
     path = _site_model_path(site)
     if path is not None:
         try:
-            from agora.toxicity import load
-
-            return load(path)
+            return toxicity.load(path)
         except Exception:
             logger.warning("Site model %s unreadable; using the shipped model.", path, exc_info=True)
     return _model()

@@ -7,7 +7,7 @@ import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agora.live import tasks
+from agora.infra import queue
 
 
 class Command(BaseCommand):
@@ -17,12 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4, help="Jobs run at the same time.")
 
     def handle(self, *args, threads: int, **options) -> None:
-        if tasks.IN_PROCESS:
+        if queue.IN_PROCESS:
             raise CommandError("Set AGORA_REDIS_URL to run a separate worker; without Redis the "
                                "jobs run inside `agora serve`.")
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
-        self.stdout.write(f"agora worker: {threads} thread(s) on queue '{tasks.QUEUE}'")
+        self.stdout.write(f"agora worker: {threads} thread(s) on queue '{queue.QUEUE}'")
         self.stdout.flush()
-        tasks.run_worker(threads, stop)
+        queue.run_worker(threads, stop)

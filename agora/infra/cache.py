@@ -12,7 +12,7 @@ from typing import Any
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
-from agora.live import redis_state
+from agora.infra import redis_state
 
 _FAST_FAIL = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
 

@@ -1,4 +1,4 @@
-"""Background jobs on Dramatiq: webhooks, e-mail, digests.
+"""The task queue on Dramatiq (the jobs themselves are in `agora.jobs`).
 
 With Redis (`AGORA_REDIS_URL`) jobs go to a Redis queue and `agora worker` runs them. Dramatiq
 acknowledges a job only after it succeeded; a worker that dies mid-job stops sending heartbeats
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import dramatiq
+from django.conf import settings
 from django.db import close_old_connections, connections
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
@@ -23,9 +24,9 @@ from dramatiq.common import dq_name
 from dramatiq.errors import QueueJoinTimeout
 from dramatiq.middleware import Middleware
 
-from agora.live import conf, metrics, redis_state
+from agora.infra import metrics, redis_state
 
-logger = logging.getLogger("agora.live.tasks")
+logger = logging.getLogger("agora.jobs")
 
 QUEUE = "agora"
 NAMESPACE = "agora-tasks"
@@ -52,11 +53,11 @@ class DjangoDatabaseConnections(Middleware):
 
 
 def _make_broker() -> dramatiq.Broker:
-    url = conf.redis_url()
+    url = settings.REDIS_URL
     if url:
         broker = RedisBroker(url=url, namespace=NAMESPACE,
-                             heartbeat_timeout=conf.task_heartbeat_timeout_ms(),
-                             maintenance_chance=conf.task_maintenance_chance())
+                             heartbeat_timeout=settings.TASK_HEARTBEAT_TIMEOUT_MS,
+                             maintenance_chance=settings.TASK_MAINTENANCE_CHANCE)
     else:
         broker = StubBroker()
     broker.add_middleware(DjangoDatabaseConnections(close_after_job=not url))
@@ -156,50 +157,3 @@ def run_worker(threads: int, stop: threading.Event) -> None:
         stop.wait()
     finally:
         worker.stop()
-
-
-# ---- jobs ------------------------------------------------------------------------------------
-
-@dramatiq.actor(queue_name=QUEUE, max_retries=0)
-def deliver_webhook(delivery_id: int) -> None:
-    from agora.live import webhooks
-
-    delay = webhooks.attempt(delivery_id)
-    if delay is not None:
-        enqueue(deliver_webhook, delivery_id, delay_seconds=delay)
-
-
-@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
-def comment_changed(comment_id: int, change: str, before: str = "") -> None:
-    from agora.live import reactions
-
-    reactions.after_change(comment_id, change, before)
-
-
-@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
-def send_reply_notifications(comment_id: int) -> None:
-    from agora.live import notify
-
-    notify.send_reply_notifications(comment_id)
-
-
-@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
-def send_moderator_digest(site_id: int) -> None:
-    from agora.live import notify
-
-    notify.send_moderator_digest(site_id)
-
-
-@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
-def article_escalated(article_id: int, reason: str) -> None:
-    from agora.live import reactions
-
-    reactions.after_escalation(article_id, reason)
-
-
-@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
-def send_escalation_alert(article_id: int, reason: str) -> None:
-    from agora.live import notify
-
-    notify.send_escalation_alert(article_id, reason)
-

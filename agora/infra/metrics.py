@@ -10,14 +10,11 @@ Without it each process reports its own figures.
 
 from __future__ import annotations
 
-import collections
 import os
 import time
 from collections.abc import Callable
-from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -27,7 +24,6 @@ from prometheus_client import (
 )
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
-DECISIONS_SCANNED = 50_000
 
 requests_total = Counter("agora_http_requests_total", "HTTP requests answered",
                          ["method", "route", "status"])
@@ -52,31 +48,10 @@ def record_decision(status: str, rules: list[str] | tuple[str, ...] = ()) -> Non
         moderation_decisions.labels(status=status, rule=rule).inc()
 
 
-def _queue_depths() -> dict[str, int]:
-    from agora.live import tasks
-
-    return tasks.queue_depths()
-
-
-def _recent_decisions() -> dict[tuple[str, str], int]:
-    """Moderation decisions of the last hour by status and rule, from the Decision records:
-    true across every process and the worker, whatever recorded them."""
-    try:
-        from agora.moderation.models import Decision
-    except ImportError:
-        return {}
-    since = timezone.now() - timedelta(hours=1)
-    counts: collections.Counter[tuple[str, str]] = collections.Counter()
-    rows = (Decision.objects.filter(created_at__gte=since)
-            .values_list("status", "reasons")[:DECISIONS_SCANNED])
-    for status, reasons in rows:
-        rules = [r.get("rule", "") for r in reasons or () if isinstance(r, dict)] or ["none"]
-        for rule in rules:
-            counts[(status, rule)] += 1
-    return counts
-
-
-def render() -> bytes:
+def render(queue_depths: dict[str, int] | None = None,
+           recent_decisions: dict[tuple[str, str], int] | None = None) -> bytes:
+    """The exposition text; the caller adds the figures read from the queue and the database
+    (this module records, it does not look into the apps)."""
     if MULTIPROCESS:
         from prometheus_client import multiprocess
 
@@ -87,11 +62,11 @@ def render() -> bytes:
     queue_registry = CollectorRegistry()
     depth = Gauge("agora_queue_depth", "Jobs waiting in the task queue", ["queue"],
                   registry=queue_registry)
-    for queue, count in _queue_depths().items():
+    for queue, count in (queue_depths or {}).items():
         depth.labels(queue=queue).set(count)
     recent = Gauge("agora_moderation_decisions_last_hour", "Moderation decisions of the last hour",
                    ["status", "rule"], registry=queue_registry)
-    for (status, rule), count in _recent_decisions().items():
+    for (status, rule), count in (recent_decisions or {}).items():
         recent.labels(status=status, rule=rule).set(count)
     return generate_latest(registry) + generate_latest(queue_registry)
 

@@ -12,10 +12,9 @@ import time
 from functools import cache
 
 import redis
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-
-from agora.live import conf
 
 logger = logging.getLogger("agora.live")
 
@@ -31,9 +30,14 @@ def _client(url: str) -> redis.Redis:
                                 health_check_interval=30)
 
 
+def ping(url: str) -> None:
+    """Raises one of ERRORS when Redis at `url` does not answer."""
+    _client(url).ping()
+
+
 def client() -> redis.Redis | None:
     """The Redis client, or None without Redis or while it is considered down."""
-    url = conf.redis_url()
+    url = settings.REDIS_URL
     if not url or time.monotonic() < _down_until:
         return None
     return _client(url)
