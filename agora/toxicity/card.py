@@ -14,8 +14,9 @@ are blended per attribute: logistic heads on a frozen sentence encoder (all-Mini
 with int8 weights per output channel, 23 MB, mean cosine 0.990 to the float model; run by onnxruntime, no
 PyTorch) and a linear n-gram model (word 1-2-grams and character 2-5-grams, TF-IDF) that also gives the
 character spans. Both read normalised text (obfuscation undone: homoglyphs, leetspeak, separators, repeats;
-identity words hidden and negation scope marked for the n-grams). A comment of several sentences is also
-scored per sentence (its first eight) and the strongest counts, so one abusive sentence is not diluted.
+every identity word read as one neutral word by the encoder and as one token by the n-grams; negation scope
+marked for the n-grams). The n-gram heads also score each of a comment's first eight sentences and the
+strongest counts, so one abusive sentence is not diluted; the encoder reads the whole comment once.
 A small curated rule set (threats without profanity, dehumanising comparisons, antisemitic tropes, Nazi
 praise, slurs, sexual content) can only raise scores; quoted words in counter-speech are damped. A site's
 moderators' decisions add a site head (`agora model adapt`). Languages: English and German; others are
@@ -86,20 +87,29 @@ LIMITS = """\
   least half of the original raters: it measures fine distinctions among borderline comments, not toxic vs.
   normal. Its negatives are mostly posts the raters could not split into spans, not clean posts, which caps both
   this model and alt-profanity-check near 0.62-0.63 ROC-AUC there.
-* The encoder reads at most 128 word pieces of the whole comment and of each of its first eight sentences;
-  beyond that only the n-gram part and the rules see the text. The leave-one-source-out table measures whole
-  comments only (no per-sentence maximum).
-* The encoder sees identity words (the n-gram part does not): neutral sentences naming a group score higher
-  than before, and unevenly between groups (see the identity-swap gap below, far above 0.01).
-* Speed: the encoder costs about 5 ms of CPU per short comment and more per sentence of a long one; a
-  static word-piece encoder distilled from it (`bench/toxicity/encoders.py`, numpy only) would be about a
-  hundred times faster, but it has not been measured on the leave-one-source-out table yet and is not shipped.
+* The encoder reads at most 128 word pieces of the whole comment; beyond that only the n-gram part and the
+  rules see the text. It scores the whole comment only: also scoring the first eight sentences (the previous
+  run-time recipe) or the two longest cost more CPU and did not score better
+  (`bench/toxicity/sentence_budget.py`: ROC-AUC 0.9235 / 0.9249 / 0.9260 for eight / two / no sentences on
+  600 held-out comments of several sentences, seed 0, CPU 20.3 / 17.6 / 11.7 ms a comment on the loaded
+  machine). The n-gram heads still take the maximum over sentences.
+* The leave-one-source-out table and the adaptation curve were measured before the current run-time recipe:
+  encoder on the whole comment (as now) but with identity words as written, n-gram heads on the whole
+  comment only (no per-sentence maximum), no rules. They have not been re-run with identity words
+  neutralised for the encoder. The encoder heads were trained on embeddings of the comments as written; at
+  run time the encoder reads identity words replaced by "people", a small shift the heads were not fitted to.
+* Speed: the encoder costs about 3-4 ms of CPU per comment, most of the model's cost. `bench/toxicity/speed.py
+  --n 400` on the loaded shared machine: 237 comments/s per core CPU-bound (153 when the encoder also read up
+  to eight sentences). That is still far below the n-gram-only model's throughput; a static word-piece encoder
+  distilled from it (`bench/toxicity/encoders.py`, numpy only) would be about a hundred times faster, but it
+  has not been measured on the leave-one-source-out table yet and is not shipped.
 * The int8 encoder quantises activations per batch, so a comment's embedding depends slightly on what it is
   batched with; comments are therefore embedded one at a time, which costs throughput.
 * Rules raise scores to fixed floors; they are high-precision patterns, not coverage. Counter-speech is
   recognised only through explicit cues (quotes, "is racist", "unacceptable", ...).
-* Identity words are hidden from the n-gram model but not from the encoder; the identity-swap gap below measures
-  what that costs. Reclaimed slurs by in-group speakers are scored as slurs.
+* Identity words are those of `lexicon.IDENTITY_RE` (English and German group words; "straight" only where it
+  describes people). A group named some other way (a nationality not in the list, a paraphrase) reaches the
+  encoder as written and can still move the score. Reclaimed slurs by in-group speakers are scored as slurs.
 * sexually_explicit is rule-based only. severe_toxicity is weakly supervised.
 * German is covered by one small tweet dataset (GermEval 2018) and by the encoder only as far as an English
   model's word pieces carry; other languages are reported `unsupported`.

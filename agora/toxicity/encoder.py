@@ -2,8 +2,8 @@
 
 ``Encoder(directory).embed(texts)`` returns unit-length 384-dimensional embeddings
 (mean pooling and normalisation are inside the graph, see ``export_encoder``).
-Texts are cut to ``MAX_TOKENS`` word pieces; a comment of several sentences is also
-scored per sentence (``segments``), so one abusive sentence is not diluted by the rest.
+Texts are cut to ``MAX_TOKENS`` word pieces. ``segments`` splits a comment into the
+sentences the n-gram heads also score on their own.
 """
 
 from __future__ import annotations

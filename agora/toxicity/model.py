@@ -3,8 +3,9 @@ rules, and optionally a site's own head learned from its moderators' decisions.
 
 The n-gram part needs numpy only and gives the character spans; the encoder part
 (``encoder``) needs onnxruntime and generalises beyond the words of the training data.
-A long comment is scored per segment as well as whole, and the strongest counts, so
-one abusive sentence is not diluted by the rest."""
+The n-gram heads score a long comment per sentence as well as whole, and the strongest
+counts, so one abusive sentence is not diluted by the rest; the encoder reads the whole
+comment with every identity word replaced by one neutral word."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import artefact, encoder, lexicon
-from .features import ID_TOKEN, block_of, char_grams, tfidf, tokens
+from .features import ID_TOKEN, block_of, char_grams, neutral_identity, tfidf, tokens
 from .lang import SUPPORTED, detect
 from .normalize import Normalized, normalize
 from .spans import SpanHead
@@ -34,6 +35,10 @@ LABELS: tuple[str, ...] = (
 )
 DEFAULT_PATH = Path(__file__).parent / "data" / "model.npz"
 _BASE_CACHE_SIZE = 256
+# Sentences the encoder also scores on its own. None: on held-out comments of several
+# sentences it scored no better with eight or two, at up to twice the CPU
+# (bench/toxicity/sentence_budget.py); the n-gram heads score every sentence anyway.
+ENCODER_SENTENCES = 1
 # Contributions inside quotes are damped when the comment condemns what it quotes.
 _COUNTER_DAMPING = 0.25
 
@@ -90,6 +95,7 @@ class Model:
         self.encoder_bias = arrays.get("encoder_bias")
         self.blend = np.asarray(meta.get("encoder_blend", [0.0] * len(self.labels)), dtype=np.float64)
         self.encoder = encoder.load() if self.encoder_weights is not None else None
+        self.encoder_sentences = ENCODER_SENTENCES
         # Site heads learned from moderators' decisions: per label [a, v...] and c, where
         # the label's logit becomes a * logit + v . embedding + c.
         self.site_labels: list[str] = list(meta.get("site_labels", []))
@@ -172,15 +178,25 @@ class Model:
     def _compute_base(self, norm_text: str, ngram: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         z = self.scale * ngram + self.shift
         parts = encoder.segments(norm_text)
-        if len(parts) > 1:  # the strongest sentence counts: one abusive sentence is not diluted
-            for part in parts[1:]:
-                z = np.maximum(z, self.scale * self._linear_text(part)[0] + self.shift)
+        # The strongest sentence counts: one abusive sentence is not diluted.
+        sentence_z = [self.scale * self._linear_text(part)[0] + self.shift for part in parts[1:]]
+        for zs in sentence_z:
+            z = np.maximum(z, zs)
         if self.encoder is None:
             return z, None
-        vectors = np.vstack([self.encoder.embed([part]) for part in parts])
+        # The encoder sees every group named the same way, as the n-gram heads do (ID_TOKEN):
+        # two comments that differ only in the group they name score the same.
+        encoded = [neutral_identity(part) for part in self._encoder_parts(parts, sentence_z)]
+        vectors = np.vstack([self.encoder.embed([part]) for part in encoded])
         z_enc = (vectors @ self.encoder_weights + self.encoder_bias).max(axis=0)
         z = self.blend * z_enc + (1.0 - self.blend) * z
         return z, vectors[0]  # the whole comment's embedding: what a site head learns from
+
+    def _encoder_parts(self, parts: list[str], sentence_z: list[np.ndarray]) -> list[str]:
+        """The whole comment, then the ``encoder_sentences`` sentences the n-gram heads found
+        strongest: the encoder costs milliseconds a call, so it reads only the suspects."""
+        order = sorted(range(len(sentence_z)), key=lambda i: -float(sentence_z[i].max()))
+        return [parts[0], *(parts[1 + i] for i in order[: self.encoder_sentences])]
 
     def _site(self, z: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
         if self.site_coef is None or embedding is None:
