@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The PostgreSQL pass of the suite runs when this is set (CI sets it).
 AGORA_TEST_DATABASE_URL ?=
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ ifneq ($(strip $(AGORA_TEST_DATABASE_URL)),)
 	AGORA_DATABASE_URL=$(AGORA_TEST_DATABASE_URL) $(BIN)/pytest -m "not browser" --ignore=tests/toxicity
 endif
 
+# After changing a translatable string: refresh every locale's catalogue (needs GNU gettext's
+# xgettext, `apt-get install gettext`), translate the new messages, then compile them (no msgfmt
+# needed) and check that nothing is missing. See docs/languages.md.
+messages: $(VENV)/.installed-test
+	cd agora && AGORA_DATA_DIR=../var ../$(BIN)/django-admin makemessages --settings=agora.settings --no-location --no-obsolete \
+		--ignore='toxicity/*' -l de -l fr -l es -l it -l pt_BR -l nl -l pl -l tr -l ar -l he
+	$(BIN)/agora catalogs --compile --check
+
 # Figures, not pass/fail: see the README's Benchmarks section. load.py needs wrk, instructions.py valgrind (apt-get install wrk valgrind).
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/widget_size.py
@@ -45,6 +53,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/toxicity/speed.py
 	$(BIN)/python bench/live/sse.py --connections 2000 --events 5
 	$(BIN)/python bench/importers/memory.py
+	$(BIN)/python bench/attacks.py
 
 clean:
 	rm -rf $(VENV) var

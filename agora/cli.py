@@ -75,9 +75,14 @@ def serve(argv: list[str]) -> int:
 
 
 def demo(argv: list[str]) -> int:
-    """Migrate, load the demo newspaper, then serve it (`--no-serve` to only load)."""
+    """Migrate, load the demo newspaper, then serve it (`--no-serve` to only load; `--lang ar`
+    switches the newspaper, its widget and the admin's workspace to another language)."""
+    from agora.i18n.languages import CODES
+
     parser = _serve_parser("agora demo")
     parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--lang", choices=sorted(CODES),
+                        help="language of the demo (default: as before, else en)")
     args = parser.parse_args(argv)
     os.environ.setdefault("AGORA_PUBLIC_URL", f"http://{args.host}:{args.port}")
     import django
@@ -85,7 +90,7 @@ def demo(argv: list[str]) -> int:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    call_command("demo")
+    call_command("demo", *([f"--lang={args.lang}"] if args.lang else []))
     if args.no_serve:
         return 0
     print(f"Serving on http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)

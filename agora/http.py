@@ -3,20 +3,31 @@ names, and the error schema every endpoint answers with.
 
 `ClientAddressMiddleware` decides the client address once per request and stores it as
 `REMOTE_ADDR`; everything after it (rate limits, login throttling, address hashes) reads that.
+
+A proxy that appends to `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`, most load
+balancers) keeps whatever the client sent on the left and adds the address it saw on the right.
+So only the rightmost entries, those added by our own proxies, can be believed; the leftmost is
+whatever the client chose. Like Werkzeug's ProxyFix, the address is counted from the right:
+
+- `AGORA_TRUSTED_PROXY_HOPS=N`: N proxies in front of Agora, each appending one entry; the
+  client is the Nth entry from the right (a shorter header did not come through them: the peer
+  address stays);
+- `AGORA_TRUSTED_PROXY_NETWORKS=10.0.0.0/8,...`: walking from the peer leftwards, addresses
+  inside these networks are our proxies; the first one outside is the client (for proxy chains
+  of varying length).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 
 from agora.accounts.readers import identity_from_token
 from agora.comments import services
 from agora.comments.models import Site
-from agora.identity import Actor
+from agora.identity import Actor, configured_policy, forwarded_client
 
 READER_HEADER = "HTTP_X_AGORA_READER"
 
@@ -28,13 +39,9 @@ class ErrorOut(Schema):
 
 
 def client_address(meta: Mapping[str, str]) -> str:
-    """The policy for proxies: behind one (AGORA_TRUST_X_FORWARDED_FOR), the first address
-    of X-Forwarded-For; otherwise the peer's address."""
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return meta.get("REMOTE_ADDR", "")
+    """The client's address by the configured proxy policy."""
+    return forwarded_client(meta.get("REMOTE_ADDR", ""), meta.get("HTTP_X_FORWARDED_FOR", ""),
+                            configured_policy())
 
 
 class ClientAddressMiddleware:
@@ -57,7 +64,7 @@ def request_actor(request: HttpRequest) -> Actor:
     identity = identity_from_token(request.META.get(READER_HEADER))
     if identity is None:
         return Actor(user=None, reader_id="", ip=ip)
-    return Actor(user=identity.user, reader_id=identity.reader_id, ip=ip)
+    return Actor(user=identity.user, reader_id=identity.reader_id, ip=ip, aged=identity.aged)
 
 
 def request_site(request: HttpRequest, slug: str) -> Site:

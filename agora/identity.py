@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -19,19 +21,91 @@ if TYPE_CHECKING:
     from agora.comments.models import Comment
 
 
+# ---- the client's address behind proxies (agora.http.ClientAddressMiddleware applies it) ------
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class ProxyPolicy:
+    hops: int = 0
+    networks: tuple[Network, ...] = ()
+
+    @property
+    def behind_proxy(self) -> bool:
+        return bool(self.hops or self.networks)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def forwarded_client(peer: str, forwarded_for: str, policy: ProxyPolicy) -> str:
+    """The client's address by `policy`; the peer's whenever the header cannot be believed."""
+    if not forwarded_for or not policy.behind_proxy:
+        return peer
+    entries = [entry.strip() for entry in forwarded_for.split(",")]
+    if policy.networks:
+        return _first_untrusted(peer, entries, policy.networks)
+    if len(entries) < policy.hops:
+        return peer
+    chosen = _address(entries[-policy.hops])
+    return str(chosen) if chosen is not None else peer
+
+
+def _first_untrusted(peer: str, entries: list[str], networks: Iterable[Network]) -> str:
+    def trusted(address) -> bool:
+        return any(address.version == net.version and address in net for net in networks)
+
+    current = _address(peer)
+    if current is None or not trusted(current):
+        return peer
+    for entry in reversed(entries):
+        address = _address(entry)
+        if address is None:
+            break  # garbage from the client: the last proxy's view is all we know
+        current = address
+        if not trusted(address):
+            break
+    return str(current)
+
+
+@cache
+def _policy(hops: int, networks: tuple[str, ...]) -> ProxyPolicy:
+    return ProxyPolicy(hops=max(0, hops),
+                       networks=tuple(ipaddress.ip_network(n.strip(), strict=False) for n in networks if n))
+
+
+def configured_policy() -> ProxyPolicy:
+    hops = settings.TRUSTED_PROXY_HOPS
+    if not hops and settings.TRUST_X_FORWARDED_FOR:
+        hops = 1  # the older switch: one proxy that appends the address it saw
+    return _policy(hops, tuple(settings.TRUSTED_PROXY_NETWORKS))
+
+
+def loopback_is_exempt() -> bool:
+    """Without a configured proxy, a loopback peer is usually a reverse proxy speaking for
+    everyone, so it is not counted. Behind a configured proxy the address is the client's own,
+    and AGORA_RATE_LIMIT_LOOPBACK=true counts loopback anyway (tests, the demo)."""
+    if settings.RATE_LIMIT_LOOPBACK:
+        return False
+    return not configured_policy().behind_proxy
+
+
 def network_of(ip: str) -> str:
     """The network a client is counted under: /24 for IPv4, /48 for IPv6 (one household or
     office, whatever address inside it the client got). An IPv4-mapped IPv6 address is its
-    IPv4 address. Loopback is never counted: it is a reverse proxy or a local tool speaking
-    for everyone (configure the proxy's X-Forwarded-For with AGORA_TRUST_X_FORWARDED_FOR so
-    that clients are told apart)."""
+    IPv4 address. "" for loopback while it is exempt (`loopback_is_exempt`)."""
     try:
         address = ipaddress.ip_address(ip.strip())
     except ValueError:
         return ""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    if address.is_loopback:
+    if address.is_loopback and loopback_is_exempt():
         return ""
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
@@ -69,6 +143,8 @@ class Actor:
     user: User | None = None
     reader_id: str = ""
     ip: str = ""
+    # An anonymous token old enough to have standing (agora.moderation.reputation).
+    aged: bool = False
 
     @property
     def voter_key(self) -> str:

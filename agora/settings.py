@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dj_database_url
 from django.core.management.utils import get_random_secret_key
 
 from agora import config
+from agora.i18n.languages import LANGUAGES as I18N_LANGUAGES
+from agora.i18n.languages import RIGHT_TO_LEFT as I18N_RIGHT_TO_LEFT
 
 DATA_DIR = config.data_dir()
 
@@ -27,8 +31,14 @@ DEBUG = config.get_bool("debug", False)
 ALLOWED_HOSTS = config.get_list("allowed_hosts", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = config.get_list("csrf_trusted_origins", [])
 PUBLIC_URL = (config.get("public_url", "http://127.0.0.1:8000") or "").rstrip("/")
-# Behind a reverse proxy, take the client address from X-Forwarded-For.
+# Behind reverse proxies, the client address is read from X-Forwarded-For, counted from the
+# right (see agora/http.py): how many proxies append to it, or which networks they are in.
+# The older AGORA_TRUST_X_FORWARDED_FOR=true means one proxy.
 TRUST_X_FORWARDED_FOR = config.get_bool("trust_x_forwarded_for", False)
+TRUSTED_PROXY_HOPS = config.get_int("trusted_proxy_hops", 0)
+TRUSTED_PROXY_NETWORKS = config.get_list("trusted_proxy_networks", [])
+# Count loopback clients in rate limits even without a configured proxy (tests, the demo).
+RATE_LIMIT_LOOPBACK = config.get_bool("rate_limit_loopback", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +57,7 @@ INSTALLED_APPS = [
     "agora.demo",
     "agora.modelops",
     "agora.dsa",
+    "agora.i18n",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in user's language setting wins over Accept-Language.
+    "agora.i18n.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -143,6 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+LANGUAGES = I18N_LANGUAGES
+LANGUAGES_BIDI = sorted(I18N_RIGHT_TO_LEFT)
+LOCALE_PATHS = [Path(__file__).parent / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -175,6 +191,12 @@ AUTHENTICATION_BACKENDS = ["agora.accounts.backends.ThrottledModelBackend"]
 IP_HASH_SALT = config.get("ip_hash_salt") or SECRET_KEY
 IP_RETENTION_DAYS = config.get_int("ip_retention_days", 90)
 READER_TOKEN_MAX_AGE = config.get_int("reader_token_max_age", 30 * 24 * 3600)
+# Identities that cost something (docs/moderation.md): new anonymous tokens per network and
+# hour; how many of them in an hour make a flood moderators see; the age that gives a token
+# standing (its flags and votes then count fully).
+READER_TOKENS_PER_NETWORK_PER_HOUR = config.get_int("reader_tokens_per_network_per_hour", 30)
+READER_TOKEN_FLOOD_PER_HOUR = config.get_int("reader_token_flood_per_hour", 10)
+READER_STANDING_SECONDS = config.get_int("reader_standing_seconds", 24 * 3600)
 ACCOUNT_DELETION_GRACE_DAYS = config.get_int("account_deletion_grace_days", 14)
 EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
 PASSWORD_RESET_TIMEOUT = 2 * 3600
@@ -228,7 +250,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     # AGORA_LOG_FORMAT=json: one JSON object per line, for log collectors.
     "formatters": {"json": {"()": "agora.infra.logs.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler",
+    # A refused flood is not news: one warning line per 429 would cost more than the refusal.
+    "filters": {"not_rate_limited": {"()": "django.utils.log.CallbackFilter",
+                                     "callback": lambda record: getattr(record, "status_code", None) != 429}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["not_rate_limited"],
                              **({"formatter": "json"} if config.get("log_format") == "json" else {})}},
     "root": {"handlers": ["console"], "level": config.get("log_level", "WARNING")},
 }

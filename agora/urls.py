@@ -19,6 +19,6 @@ urlpatterns = [
 
 # Apps with pages of their own (moderation workspace, accounts, live streams, ...) add them
 # through their `urls.py`, which spells out full paths (e.g. "moderate/queue").
-for _app in ("moderation", "accounts", "live", "importers", "perspective", "dsa"):
+for _app in ("moderation", "accounts", "live", "importers", "perspective", "dsa", "i18n"):
     if find_spec(f"agora.{_app}.urls"):
         urlpatterns.append(path("", include(import_module(f"agora.{_app}.urls"))))

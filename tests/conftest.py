@@ -79,7 +79,10 @@ def pytest_runtest_teardown(item, nextitem):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from agora.moderation import ratelimits
+
     cache.clear()
+    ratelimits.forget_all_in_memory()
     yield
 
 

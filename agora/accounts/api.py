@@ -26,6 +26,7 @@ class UserOut(Schema):
     email_verified: bool
     sso: bool
     avatar: str
+    language: str = Field("", description="Language of Agora's pages and e-mails; empty: the browser's.")
 
 
 class SessionOut(Schema):
@@ -77,6 +78,7 @@ class ResetIn(Schema):
 class ProfileIn(Schema):
     display_name: str | None = Field(None, max_length=200)
     site: str | None = Field(None, max_length=50, description="Check the name against this site's rules.")
+    language: str | None = Field(None, max_length=10, description="e.g. de, pt-br, ar; empty: the browser's.")
 
 
 class OwnCommentOut(Schema):
@@ -182,7 +184,7 @@ def me(request: HttpRequest, site: str | None = Query(None, max_length=50)):
 @router.patch("/auth/me", response={200: MeOut, **_AUTH_ERRORS}, summary="Update the profile")
 def update_me(request: HttpRequest, payload: ProfileIn):
     site = _optional_site(request, payload.site)
-    user = services.update_profile(_current_user(request), payload.display_name, site)
+    user = services.update_profile(_current_user(request), payload.display_name, site, payload.language)
     return {"user": services.user_out(user, site)}
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from agora.comments.models import Site
+from agora.i18n.languages import LANGUAGES
 
 
 class User(AbstractUser):
@@ -23,6 +25,9 @@ class User(AbstractUser):
     sso_subject = models.CharField(max_length=255, blank=True)
     # Set when the user asks for deletion; `agora purge_deleted_accounts` completes it later.
     deletion_requested_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGES, blank=True,
+        help_text=_("Language of Agora's pages and e-mails for this account. Empty: the browser's."))
 
     def public_name(self) -> str:
         return self.display_name or self.username
@@ -32,14 +37,16 @@ class SiteRole(models.Model):
     """A user's role on one site. Admins (superusers) need none: they act on every site."""
 
     class Role(models.TextChoices):
-        MODERATOR = "moderator"
-        ADMIN = "admin"
+        MODERATOR = "moderator", _("Moderator")
+        ADMIN = "admin", _("Admin")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="site_roles")
     site = models.ForeignKey("comments.Site", on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MODERATOR)
 
     class Meta:
+        verbose_name = _("site role")
+        verbose_name_plural = _("site roles")
         constraints = [models.UniqueConstraint(fields=["user", "site"], name="one_role_per_site")]
 
     def __str__(self) -> str:
@@ -59,27 +66,27 @@ class SiteAuthSettings(models.Model):
     """How one site lets people comment, and what happens to their data."""
 
     class DeletionPolicy(models.TextChoices):
-        ANONYMISE = "anonymise", "Keep the text, remove the author"
-        REMOVE = "remove", "Remove the text, keep the place in the thread"
+        ANONYMISE = "anonymise", _("Keep the text, remove the author")
+        REMOVE = "remove", _("Remove the text, keep the place in the thread")
 
     site = models.OneToOneField("comments.Site", on_delete=models.CASCADE, related_name="auth_settings")
     anonymous_allowed = models.BooleanField(
-        default=True, help_text="Readers may comment under a name without an account.")
-    signup_allowed = models.BooleanField(default=True, help_text="Readers may create Agora accounts.")
+        default=True, help_text=_("Readers may comment under a name without an account."))
+    signup_allowed = models.BooleanField(default=True, help_text=_("Readers may create Agora accounts."))
     require_verified_email = models.BooleanField(
-        default=False, help_text="Accounts must confirm their e-mail address before posting.")
+        default=False, help_text=_("Accounts must confirm their e-mail address before posting."))
     sso_secret = models.CharField(
         max_length=200, blank=True,
-        help_text="Shared secret for single sign-on tokens (HS256). Empty: single sign-on is off.")
+        help_text=_("Shared secret for single sign-on tokens (HS256). Empty: single sign-on is off."))
     sso_issuer = models.CharField(
-        max_length=200, blank=True, help_text="When set, SSO tokens must carry this `iss` claim.")
+        max_length=200, blank=True, help_text=_("When set, SSO tokens must carry this `iss` claim."))
     deletion_policy = models.CharField(max_length=16, choices=DeletionPolicy.choices,
                                        default=DeletionPolicy.ANONYMISE)
     ip_retention_days = models.PositiveIntegerField(
-        default=90, help_text="Hashed IP addresses of comments older than this are erased.")
+        default=90, help_text=_("Hashed IP addresses of comments older than this are erased."))
 
     class Meta:
-        verbose_name = "site sign-in and privacy settings"
+        verbose_name = _("site sign-in and privacy settings")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:

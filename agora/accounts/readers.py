@@ -35,6 +35,8 @@ MAX_TOKEN_LENGTH = 400
 class Identity:
     reader_id: str
     user: User | None = None
+    # The anonymous token is older than READER_STANDING_SECONDS: its flags and votes count fully.
+    aged: bool = False
 
 
 def issue_reader_token() -> tuple[str, str]:
@@ -59,11 +61,14 @@ def identity_from_token(token: str | None) -> Identity | None:
     """The reader (and user, for a valid session token) a token stands for; None if invalid."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
+    aged = False
     try:
-        value = signing.loads(token, salt=_SALT)
+        value = signing.loads(token, salt=_SALT, max_age=settings.READER_STANDING_SECONDS)
+    except signing.SignatureExpired:  # valid, and older than that: what earns standing
+        value, aged = signing.loads(token, salt=_SALT), True
     except signing.BadSignature:
         return _session_identity(token)
-    return Identity(reader_id=value) if isinstance(value, str) else None
+    return Identity(reader_id=value, aged=aged) if isinstance(value, str) else None
 
 
 def _session_identity(token: str) -> Identity | None:

@@ -22,7 +22,10 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
+from django.utils.functional import Promise
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agora.accounts import throttle
 from agora.accounts.backends import ThrottledModelBackend, client_ip
@@ -30,6 +33,8 @@ from agora.accounts.models import SiteAuthSettings, SiteRole, User
 from agora.accounts.readers import identity_from_token, issue_session_token, revoke_session_token
 from agora.comments.models import Site
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
+from agora.i18n.languages import CODES
+from agora.i18n.recipients import speaking
 from agora.moderation import wordlists
 from agora.moderation.matcher import BANNED, WordMatcher
 
@@ -60,7 +65,8 @@ def avatar_seed(email: str) -> str:
 def user_out(user: User, site: Site | None) -> dict:
     return {"id": user.pk, "name": user.public_name(), "role": role_on(user, site),
             "email": user.email, "email_verified": user.email_verified,
-            "sso": user.sso_site_id is not None, "avatar": avatar_seed(user.email)}
+            "sso": user.sso_site_id is not None, "avatar": avatar_seed(user.email),
+            "language": user.language}
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -190,25 +196,28 @@ def send_verification_email(user: User) -> None:
                           "(and spam folder), or try again later.", code="too_many_mails")
     token = signing.dumps({"u": user.pk, "e": user.email}, salt=_VERIFY_SALT, compress=False)
     link = _public_link(f"/accounts/verify/{quote(token, safe='')}")
-    send_mail(
-        "Confirm your e-mail address",
-        f"Hello {user.public_name()},\n\nplease confirm your e-mail address for commenting:\n\n"
-        f"{link}\n\nThe link is valid for three days. If you did not sign up, ignore this message.\n",
-        None, [user.email],
-    )
+    _mail_link(user, link, gettext_lazy("Confirm your e-mail address"), gettext_lazy(
+        "Hello %(name)s,\n\nplease confirm your e-mail address for commenting:\n\n%(link)s\n\n"
+        "The link is valid for three days. If you did not sign up, ignore this message.\n"))
+
+
+def _mail_link(user: User, link: str, subject: Promise, body: Promise) -> None:
+    """A message with a link to the user, in the user's language (else the request's)."""
+    with speaking(user):
+        send_mail(str(subject), str(body) % {"name": user.public_name(), "link": link}, None, [user.email])
 
 
 def verify_email(token: str) -> User:
     try:
         payload = signing.loads(token, salt=_VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
     except signing.SignatureExpired:
-        raise InvalidInput("This confirmation link has expired: ask for a new one.",
+        raise InvalidInput(_("This confirmation link has expired: ask for a new one."),
                            code="link_expired") from None
     except signing.BadSignature:
-        raise InvalidInput("This confirmation link is not valid.", code="bad_link") from None
+        raise InvalidInput(_("This confirmation link is not valid."), code="bad_link") from None
     user = User.objects.filter(pk=payload.get("u"), email=payload.get("e"), is_active=True).first()
     if user is None:
-        raise NotFound("This confirmation link belongs to no account.", code="bad_link")
+        raise NotFound(_("This confirmation link belongs to no account."), code="bad_link")
     if not user.email_verified:
         User.objects.filter(pk=user.pk).update(email_verified=True)
         user.email_verified = True
@@ -226,12 +235,9 @@ def request_password_reset(email: str) -> None:
         return
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     link = _public_link(f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}")
-    send_mail(
-        "Reset your password",
-        f"Hello {user.public_name()},\n\nset a new password here:\n\n{link}\n\n"
-        "The link works once and for two hours. If you did not ask for it, ignore this message.\n",
-        None, [user.email],
-    )
+    _mail_link(user, link, gettext_lazy("Reset your password"), gettext_lazy(
+        "Hello %(name)s,\n\nset a new password here:\n\n%(link)s\n\n"
+        "The link works once and for two hours. If you did not ask for it, ignore this message.\n"))
 
 
 def user_for_reset(uid: str, token: str) -> User:
@@ -241,7 +247,7 @@ def user_for_reset(uid: str, token: str) -> User:
         pk = None
     user = User.objects.filter(pk=pk, is_active=True).first() if pk else None
     if user is None or not default_token_generator.check_token(user, token):
-        raise InvalidInput("This reset link is not valid or was used already.", code="bad_link")
+        raise InvalidInput(_("This reset link is not valid or was used already."), code="bad_link")
     return user
 
 
@@ -257,8 +263,21 @@ def reset_password(uid: str, token: str, password: str) -> User:
 
 # ---- profile ---------------------------------------------------------------------------------
 
-def update_profile(user: User, display_name: str | None, site: Site | None = None) -> User:
+def update_profile(user: User, display_name: str | None, site: Site | None = None,
+                   language: str | None = None) -> User:
     if display_name is not None:
         user.display_name = clean_display_name(display_name, site)
         User.objects.filter(pk=user.pk).update(display_name=user.display_name)
+    if language is not None:
+        set_language(user, language)
     return user
+
+
+def set_language(user: User, language: str) -> None:
+    """The language of the user's pages and e-mails; "" follows the browser again."""
+    if language and language not in CODES:
+        choose = _("Choose one of these languages: %(codes)s.")
+        raise InvalidInput(choose % {"codes": ", ".join(sorted(CODES))}, code="unknown_language",
+                           field="language")
+    user.language = language
+    User.objects.filter(pk=user.pk).update(language=language)

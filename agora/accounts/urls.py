@@ -7,4 +7,5 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="accounts-logout"),
     path("accounts/verify/<str:token>", views.verify_email, name="accounts-verify"),
     path("accounts/reset/<str:uid>/<str:token>", views.reset_password, name="accounts-reset"),
+    path("accounts/language", views.set_language, name="accounts-language"),
 ]

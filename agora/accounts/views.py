@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from agora.accounts import services
 from agora.errors import AgoraError
@@ -46,9 +48,10 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user = services.verify_email(token)
     except AgoraError as error:
-        return _message(request, "E-mail not confirmed", error.message, error.status)
-    return _message(request, "E-mail confirmed",
-                    f"Thank you, {user.public_name()}: you can close this page and comment.")
+        return _message(request, _("E-mail not confirmed"), error.message, error.status)
+    return _message(request, _("E-mail confirmed"),
+                    _("Thank you, %(name)s: you can close this page and comment.")
+                    % {"name": user.public_name()})
 
 
 @never_cache
@@ -58,9 +61,22 @@ def reset_password(request: HttpRequest, uid: str, token: str) -> HttpResponse:
         services.user_for_reset(uid, token)
         if request.method == "POST":
             services.reset_password(uid, token, request.POST.get("password", ""))
-            return _message(request, "Password changed", "Log in with your new password.")
+            return _message(request, _("Password changed"), _("Log in with your new password."))
     except AgoraError as error:
         if error.code == "bad_link":
-            return _message(request, "Link not valid", error.message, error.status)
+            return _message(request, _("Link not valid"), error.message, error.status)
         return render(request, "accounts/reset.html", {"error": error.message}, status=error.status)
     return render(request, "accounts/reset.html", {"site_url": settings.PUBLIC_URL})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch of Agora's pages: saved on the account when signed in (pages and
+    e-mails follow it everywhere), and in Django's language cookie either way."""
+    if request.user.is_authenticated:
+        try:
+            services.set_language(request.user, request.POST.get("language", ""))
+        except AgoraError as error:
+            return _message(request, _("Language not changed"), error.message, error.status)
+    # Django's view sets the cookie and follows `next` only to this host.
+    return django_set_language(request)

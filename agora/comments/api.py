@@ -12,14 +12,18 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from agora.accounts.readers import issue_reader_token
-from agora.comments import services, threads
-from agora.comments.models import Comment
+from agora.comments import idempotency, services, threads
+from agora.comments.models import Comment, IdempotentPost
 from agora.comments.threads import comment_json
 from agora.errors import Forbidden, NotFound
 from agora.http import ErrorOut, request_actor, request_site
+from agora.identity import hash_ip
+from agora.moderation import reputation
 from agora.moderation.verdicts import Verdict
 
 router = Router(tags=["comments"])
+
+IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 
 # ---- schemas ---------------------------------------------------------------------------------
 
@@ -146,7 +150,7 @@ _MESSAGES = {
 }
 
 
-def _post_out(result: services.PostResult) -> Status:
+def _post_answer(result: services.PostResult) -> idempotency.Answer:
     verdict: Verdict = result.verdict
     kind = "nudge" if result.comment is None else result.comment.status
     reasons = [
@@ -156,15 +160,27 @@ def _post_out(result: services.PostResult) -> Status:
     body = {"result": kind, "message": _MESSAGES[kind],
             "comment": comment_json(result.comment) if result.comment else None,
             "reasons": reasons}
-    return Status(201 if result.comment else 200, body)
+    return 201 if result.comment else 200, body
+
+
+def _post_out(result: services.PostResult) -> Status:
+    return Status(*_post_answer(result))
+
+
+def _replayed_post(comment: Comment) -> idempotency.Answer:
+    """The answer to a post whose first request stored the comment but never answered."""
+    return 201, {"result": comment.status, "message": _MESSAGES[comment.status],
+                 "comment": comment_json(comment), "reasons": []}
 
 
 # ---- endpoints -------------------------------------------------------------------------------
 
-@router.post("/reader", response={201: ReaderOut}, summary="Issue an anonymous reader token")
+@router.post("/reader", response={201: ReaderOut, 429: ErrorOut}, summary="Issue an anonymous reader token")
 def create_reader(request: HttpRequest):
     """The widget keeps this token and sends it as `X-Agora-Reader`: it identifies the reader's
-    own comments (edit, delete, awaiting review) and makes votes one per reader."""
+    own comments (edit, delete, awaiting review) and makes votes one per reader. New tokens are
+    limited per network and hour (429 past it)."""
+    reputation.admit_new_token(request.META.get("REMOTE_ADDR", ""))
     _, token = issue_reader_token()
     return Status(201, {"reader_token": token})
 
@@ -214,14 +230,31 @@ def get_replies(request: HttpRequest, comment_id: int, offset: int = Query(0, ge
 def post_comment(request: HttpRequest, payload: CommentIn):
     """201 with `result` approved, pending or rejected when the comment was stored; 200 with
     `result: nudge` and highlighted reasons when the reader should reconsider first (send again
-    with `post_anyway: true` to post it for review)."""
+    with `post_anyway: true` to post it for review).
+
+    With an `Idempotency-Key` header (any unique string per submission, e.g. a UUID), a retry
+    gets the first request's answer, marked `Idempotent-Replayed: true`, and stores nothing."""
     site = request_site(request, payload.site)
-    result = services.post_comment(
-        site=site, url=payload.url, body=payload.body, actor=request_actor(request),
-        author_name=payload.author_name, author_email=payload.author_email,
-        parent_id=payload.parent, title=payload.title, ignore_nudge=payload.post_anyway,
-    )
-    return _post_out(result)
+    actor = request_actor(request)
+
+    def run(claim: IdempotentPost | None = None) -> idempotency.Answer:
+        return _post_answer(services.post_comment(
+            site=site, url=payload.url, body=payload.body, actor=actor,
+            author_name=payload.author_name, author_email=payload.author_email,
+            parent_id=payload.parent, title=payload.title, ignore_nudge=payload.post_anyway,
+            on_stored=(lambda comment: idempotency.link(claim, comment)) if claim else None,
+        ))
+
+    key = request.META.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return Status(*run())
+    scope = idempotency.scope_of(site, actor.voter_key or hash_ip(actor.ip), key)
+    (status, body), replayed = idempotency.once(site, scope, run, _replayed_post)
+    if not replayed:
+        return Status(status, body)
+    response = HttpResponse(orjson.dumps(body), status=status, content_type="application/json")
+    response["Idempotent-Replayed"] = "true"
+    return response
 
 
 @router.patch("/comments/{comment_id}", response={201: PostOut, 403: ErrorOut, 404: ErrorOut,

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from agora.comments.models import Site
 
 _CACHE_KEY = "cors:allowed-origins"
-_ALLOW_HEADERS = "Content-Type, X-Agora-Reader, Authorization, Last-Event-ID"
+_ALLOW_HEADERS = "Content-Type, X-Agora-Reader, Authorization, Last-Event-ID, Idempotency-Key"
 _ALLOW_METHODS = "GET, POST, PATCH, PUT, DELETE, OPTIONS"
 
 

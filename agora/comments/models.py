@@ -8,6 +8,9 @@ from django.conf import settings
 from django.db import connection, connections, models, router
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agora.i18n.languages import LANGUAGES
 
 # The statements every post and every cached thread read run are written out in SQL, because
 # the ORM's compilation of the same statements costs more than running them (a fifth of a
@@ -32,23 +35,30 @@ def _new_api_key() -> str:
 class Site(models.Model):
     """A news domain that embeds Agora: its origins, its publisher key and its settings."""
 
-    slug = models.SlugField(unique=True, help_text="The value of data-site in the embed tag.")
+    slug = models.SlugField(unique=True, help_text=_("The value of data-site in the embed tag."))
     name = models.CharField(max_length=200)
     allowed_origins = models.JSONField(
         default=list,
         blank=True,
-        help_text='Origins allowed to embed the widget, e.g. ["https://news.example"].',
+        help_text=_('Origins allowed to embed the widget, e.g. ["https://news.example"].'),
     )
     api_key = models.CharField(max_length=64, unique=True, default=_new_api_key)
     auto_register_articles = models.BooleanField(
-        default=True, help_text="Create an article on the first comment from an allowed origin."
+        default=True, help_text=_("Create an article on the first comment from an allowed origin.")
     )
     edit_window_seconds = models.PositiveIntegerField(default=15 * 60)
     max_comment_length = models.PositiveIntegerField(default=10_000)
     max_depth = models.PositiveIntegerField(
-        default=50, help_text="Deepest reply level stored; the widget indents at most 6."
+        default=50, help_text=_("Deepest reply level stored; the widget indents at most 6.")
     )
+    language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGES, default="en",
+        help_text=_("The newsroom's language: e-mails to readers without an account use it."))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
 
     def __str__(self) -> str:
         return self.name
@@ -89,8 +99,8 @@ class Article(models.Model):
     url = models.URLField(max_length=1000)
     title = models.CharField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    is_closed = models.BooleanField(default=False, help_text="No new comments.")
-    premoderate = models.BooleanField(default=False, help_text="Hold every new comment.")
+    is_closed = models.BooleanField(default=False, help_text=_("No new comments."))
+    premoderate = models.BooleanField(default=False, help_text=_("Hold every new comment."))
     slow_mode_seconds = models.PositiveIntegerField(default=0)
     # Number of visible (approved) comments, including deleted ones that keep their replies.
     comment_count = models.PositiveIntegerField(default=0)
@@ -105,6 +115,8 @@ class Article(models.Model):
     objects = ArticleManager()
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         constraints = [models.UniqueConstraint(fields=["site", "url"], name="article_unique_url")]
 
     def __str__(self) -> str:
@@ -139,9 +151,9 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        APPROVED = "approved"
-        PENDING = "pending"
-        REJECTED = "rejected"
+        APPROVED = "approved", _("Approved")
+        PENDING = "pending", _("Pending")
+        REJECTED = "rejected", _("Rejected")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="comments")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
@@ -164,7 +176,7 @@ class Comment(models.Model):
         related_name="comments",
     )
     author_name = models.CharField(max_length=80)
-    author_email = models.EmailField(blank=True, help_text="Never shown.")
+    author_email = models.EmailField(blank=True, help_text=_("Never shown."))
     reader_id = models.CharField(max_length=64, blank=True, db_index=True)
     ip_hash = models.CharField(max_length=64, blank=True)
     # The sender's /24 (IPv4) or /48 (IPv6) network, hashed: ban-evasion hints and rate limits
@@ -180,7 +192,7 @@ class Comment(models.Model):
     downvotes = models.PositiveIntegerField(default=0)
     score = models.IntegerField(default=0)
     controversy = models.FloatField(default=0)
-    reply_count = models.PositiveIntegerField(default=0, help_text="Visible direct replies.")
+    reply_count = models.PositiveIntegerField(default=0, help_text=_("Visible direct replies."))
 
     external_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(db_index=True)
@@ -189,6 +201,8 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [
             # One per sort of a thread page, with its tie-breakers, so that a page of a huge
             # thread is read from the index in order instead of sorted in memory.
@@ -221,12 +235,23 @@ class Vote(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
     voter = models.CharField(max_length=80)
     value = models.SmallIntegerField(choices=[(1, "up"), (-1, "down")])
+    # Whether the vote is in the comment's counts. A reader without standing yet (a new token)
+    # counts once per network and comment: a thousand fresh tokens from one place are one vote.
+    counted = models.BooleanField(default=True)
+    from_new_reader = models.BooleanField(default=False)
+    network_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
         constraints = [
             models.UniqueConstraint(fields=["comment", "voter"], name="vote_once"),
             models.CheckConstraint(condition=Q(value=1) | Q(value=-1), name="vote_value"),
+            # Holds the once-per-network rule under concurrent votes too.
+            models.UniqueConstraint(fields=["comment", "network_hash"],
+                                    condition=Q(from_new_reader=True, counted=True),
+                                    name="vote_new_reader_once_per_network"),
         ]
 
 
@@ -250,3 +275,20 @@ def controversy_of(up: int, down: int) -> float:
     balance = down / up if up > down else up / down
     return float(magnitude**balance)
 
+
+
+class IdempotentPost(models.Model):
+    """The first answer to a `POST /api/v1/comments` with an `Idempotency-Key`, so that a retry
+    (after a lost answer, a double click, a flaky network) gets it again instead of a second row."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    # A hash of the site, the sender (reader, account or address) and the key they chose.
+    scope = models.CharField(max_length=64, unique=True)
+    # Set in the transaction that stores the comment: a crash after it still knows the comment.
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status_code = models.PositiveSmallIntegerField(default=0, help_text="0 while the first request runs.")
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Idempotent post {self.scope[:12]}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from agora import identity
 from agora.accounts.policy import check_may_comment
 from agora.accounts.services import normalize_display_name
 from agora.comments import markup, writing
@@ -21,7 +23,7 @@ from agora.comments.models import Article, Comment, Site, Vote, controversy_of
 from agora.comments.signals import comment_changed, comment_posted
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
 from agora.identity import Actor
-from agora.moderation import pipeline
+from agora.moderation import admission, edits, pipeline, reputation
 
 # Actor is the callers' way to say who acts (agora.identity owns it).
 __all__ = ["Actor", "PostResult", "canonical_url", "counts", "delete_comment",
@@ -146,9 +148,12 @@ def clean_author_name(name: str, actor: Actor) -> str:
 
 def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: str = "",
                  author_email: str = "", parent_id: int | None = None, title: str = "",
-                 ignore_nudge: bool = False) -> PostResult:
+                 ignore_nudge: bool = False,
+                 on_stored: Callable[[Comment], None] | None = None) -> PostResult:
     """Validate, moderate and store a new comment. Nothing is written if any check fails
-    (a banned, suspended or too fast author: `pipeline.Refusal`)."""
+    (a banned, suspended or too fast author: `pipeline.Refusal`). `on_stored` runs inside the
+    transaction that stores the comment."""
+    admission.admit(site, user=actor.user, reader_id=actor.reader_id, ip=actor.ip)
     check_may_comment(site, actor)
     body = clean_body(site, body)
     author_name = clean_author_name(author_name, actor)
@@ -175,6 +180,8 @@ def post_comment(*, site: Site, url: str, body: str, actor: Actor, author_name: 
         comment.save(force_insert=True)
         writing.place(comment, parent)
         Comment.objects.save_places([comment])
+        if on_stored is not None:
+            on_stored(comment)
         pipeline.record(comment, verdict)
         visible = comment.status == Comment.Status.APPROVED
         if visible:
@@ -263,7 +270,9 @@ def _check_editable(comment: Comment, actor: Actor) -> None:
 
 def edit_comment(comment: Comment, body: str, actor: Actor) -> PostResult:
     _check_editable(comment, actor)
+    admission.admit(comment.site, user=actor.user, reader_id=actor.reader_id, ip=actor.ip)
     body = clean_body(comment.site, body)
+    status_before, body_before = comment.status, comment.body
     verdict = pipeline.moderate(pipeline.Submission(
         site=comment.site, article=comment.article, body=body, author_name=comment.author_name,
         author=actor.user, reader_id=actor.reader_id, ip=actor.ip, parent=comment.parent,
@@ -274,6 +283,7 @@ def edit_comment(comment: Comment, body: str, actor: Actor) -> PostResult:
             body=body, body_html=markup.render(body), edited_at=timezone.now()
         )
         comment.refresh_from_db()
+        verdict = edits.verdict_for_edit(comment, status_before, body_before, verdict)
         pipeline.record(comment, verdict)
         set_status(comment, verdict.status)
         _touch(comment.article_id)
@@ -302,19 +312,46 @@ def vote(comment: Comment, value: int, actor: Actor) -> Comment:
         raise Conflict("This comment cannot be voted on.", code="not_votable")
     if actor.owns(comment):
         raise Forbidden("You cannot vote on your own comment.", code="own_comment")
+    network = identity.hash_network(actor.ip)
+    reputation.refuse_banned(comment.site, actor, network)
+    new_reader = not reputation.has_standing(comment.site, actor)
     try:
         with transaction.atomic():
-            Vote.objects.create(comment=comment, voter=actor.voter_key, value=value)
-            field = "upvotes" if value > 0 else "downvotes"
-            Comment.objects.filter(pk=comment.pk).update(**{field: F(field) + 1, "score": F("score") + value})
-            comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
-            comment.controversy = controversy_of(comment.upvotes, comment.downvotes)
-            comment.save(update_fields=["controversy"])
-            _touch(comment.article_id)
-            _announce(comment, "voted")
+            counted = not new_reader or not Vote.objects.filter(
+                comment=comment, network_hash=network, from_new_reader=True, counted=True).exists()
+            counted = _store_vote(comment, actor.voter_key, value, counted, new_reader, network)
+            if counted:
+                _count_vote(comment, value)
     except IntegrityError:
         raise Conflict("You have already voted on this comment.", code="already_voted") from None
     return comment
+
+
+def _store_vote(comment: Comment, voter: str, value: int, counted: bool, new_reader: bool,
+                network: str) -> bool:
+    """Store the vote; whether it counts. A concurrent new reader of the same network may have
+    been counted first (the constraint says so): then this one is kept uncounted."""
+    fields = {"comment": comment, "voter": voter, "value": value, "from_new_reader": new_reader,
+              "network_hash": network}
+    try:
+        with transaction.atomic():
+            Vote.objects.create(counted=counted, **fields)
+            return counted
+    except IntegrityError:
+        if not (new_reader and counted) or Vote.objects.filter(comment=comment, voter=voter).exists():
+            raise
+    Vote.objects.create(counted=False, **fields)
+    return False
+
+
+def _count_vote(comment: Comment, value: int) -> None:
+    field = "upvotes" if value > 0 else "downvotes"
+    Comment.objects.filter(pk=comment.pk).update(**{field: F(field) + 1, "score": F("score") + value})
+    comment.refresh_from_db(fields=["upvotes", "downvotes", "score"])
+    comment.controversy = controversy_of(comment.upvotes, comment.downvotes)
+    comment.save(update_fields=["controversy"])
+    _touch(comment.article_id)
+    _announce(comment, "voted")
 
 
 def counts(site: Site, urls: list[str]) -> dict[str, int]:

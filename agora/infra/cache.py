@@ -14,16 +14,17 @@ from django.core.cache.backends.redis import RedisCache
 
 from agora.infra import redis_state
 
-_FAST_FAIL = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
-
 
 def _resilient(name: str):
     def method(self: ResilientRedisCache, *args: Any, **kwargs: Any) -> Any:
         if not redis_state.is_down():
             try:
-                return getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
+                found = getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
             except redis_state.ERRORS as error:
                 redis_state.mark_down(error)
+            else:
+                redis_state.mark_up()
+                return found
         return getattr(self.fallback, name)(*args, **kwargs)
 
     method.__name__ = name
@@ -32,7 +33,7 @@ def _resilient(name: str):
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
-        options = {**_FAST_FAIL, **params.get("OPTIONS", {})}
+        options = {**redis_state.TIMEOUTS, **params.get("OPTIONS", {})}
         super().__init__(server, {**params, "OPTIONS": options})
         self.fallback = LocMemCache(f"fallback-{server}", {"OPTIONS": {"MAX_ENTRIES": 5000},
                                                            "KEY_PREFIX": params.get("KEY_PREFIX", "")})

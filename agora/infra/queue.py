@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import atexit
 import logging
+import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +32,9 @@ logger = logging.getLogger("agora.jobs")
 
 QUEUE = "agora"
 NAMESPACE = "agora-tasks"
+# The queue's Lua scripts do more than a cache read (maintenance requeues dead workers' jobs).
+BROKER_SOCKET_TIMEOUT_SECONDS = 2.0
+OUTBOX_SIZE = 10_000
 
 
 class DjangoDatabaseConnections(Middleware):
@@ -55,9 +60,13 @@ class DjangoDatabaseConnections(Middleware):
 def _make_broker() -> dramatiq.Broker:
     url = settings.REDIS_URL
     if url:
+        # Short socket timeouts: a Redis that accepts connections but never answers would
+        # otherwise hold the sending thread forever (redis-py waits without a limit by default).
         broker = RedisBroker(url=url, namespace=NAMESPACE,
                              heartbeat_timeout=settings.TASK_HEARTBEAT_TIMEOUT_MS,
-                             maintenance_chance=settings.TASK_MAINTENANCE_CHANCE)
+                             maintenance_chance=settings.TASK_MAINTENANCE_CHANCE,
+                             socket_connect_timeout=redis_state.CONNECT_TIMEOUT_SECONDS,
+                             socket_timeout=BROKER_SOCKET_TIMEOUT_SECONDS)
     else:
         broker = StubBroker()
     broker.add_middleware(DjangoDatabaseConnections(close_after_job=not url))
@@ -88,6 +97,7 @@ def drain_local_jobs(timeout_seconds: float = 5.0) -> bool:
     A process that exits calls this, so a command's last e-mails and webhooks still go out;
     the test suite calls it between tests, so no job touches the next test's database."""
     global _local_worker
+    drain_outbox(timeout_seconds)
     for thread in list(_fallback_threads):
         thread.join(timeout_seconds)
     worker = _local_worker
@@ -109,24 +119,75 @@ def drain_local_jobs(timeout_seconds: float = 5.0) -> bool:
     return False
 
 
-if IN_PROCESS:
-    atexit.register(drain_local_jobs)
+atexit.register(drain_local_jobs)
 
 
 def enqueue(actor: dramatiq.Actor, *args: Any, delay_seconds: float | None = None) -> None:
-    """Queue a job. If Redis is unreachable the job runs on a thread of this process instead
-    (no retries then): a missing Redis never turns into an error page."""
+    """Queue a job. A request never waits for the queue: with Redis the job goes to this
+    process's outbox, which one thread sends on; while Redis is down (or the outbox is full) the
+    job runs on a thread of this process instead (no retries then). A missing or hung Redis
+    never turns into an error page or a request that hangs."""
     options = {"delay": int(delay_seconds * 1000)} if delay_seconds else {}
     if IN_PROCESS:
         _ensure_local_worker()
+        actor.send_with_options(args=args, **options)  # an in-memory queue: never blocks
+        return
+    if redis_state.is_down():
+        _run_in_thread(actor, args)
+        return
+    _ensure_sender()
     try:
-        actor.send_with_options(args=args, **options)
-    except redis_state.ERRORS as error:
-        logger.warning("task queue unreachable (%s): running %s in this process", error,
-                       actor.actor_name)
-        thread = threading.Thread(target=_run_here, args=(actor.fn, args), daemon=True)
-        _fallback_threads.add(thread)
-        thread.start()
+        _outbox.put_nowait((actor, args, options))
+    except queue.Full:
+        _run_in_thread(actor, args)
+
+
+_outbox: queue.Queue[tuple[dramatiq.Actor, tuple, dict]] = queue.Queue(maxsize=OUTBOX_SIZE)
+_sender: threading.Thread | None = None
+
+
+def _ensure_sender() -> None:
+    global _sender
+    with _local_lock:
+        if _sender is None or not _sender.is_alive():
+            _sender = threading.Thread(target=_send_forever, name="agora-task-outbox", daemon=True)
+            _sender.start()
+
+
+def _send_forever() -> None:
+    while True:
+        actor, args, options = _outbox.get()
+        try:
+            _send(actor, args, options)
+        finally:
+            _outbox.task_done()
+
+
+def _send(actor: dramatiq.Actor, args: tuple, options: dict) -> None:
+    if not redis_state.is_down():
+        try:
+            actor.send_with_options(args=args, **options)
+            redis_state.mark_up()
+            return
+        except redis_state.ERRORS as error:
+            redis_state.mark_down(error)
+            logger.warning("task queue unreachable (%s): running %s in this process", error,
+                           actor.actor_name)
+    _run_in_thread(actor, args)
+
+
+def _run_in_thread(actor: dramatiq.Actor, args: tuple) -> None:
+    thread = threading.Thread(target=_run_here, args=(actor.fn, args), daemon=True)
+    _fallback_threads.add(thread)
+    thread.start()
+
+
+def drain_outbox(timeout_seconds: float = 5.0) -> bool:
+    """Wait until the outbox sent (or ran) everything queued so far."""
+    deadline = time.monotonic() + timeout_seconds
+    while _outbox.unfinished_tasks and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not _outbox.unfinished_tasks
 
 
 def _run_here(function: Callable, args: tuple) -> None:

@@ -12,11 +12,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
+from agora import identity
 from agora.comments import services
 from agora.errors import Forbidden, InvalidInput
 from agora.http import ErrorOut, request_actor
 from agora.live.models import Subscription
 from agora.live.tokens import replies_feed_token
+from agora.moderation import reputation
 
 router = Router(tags=["live"])
 
@@ -42,8 +44,10 @@ def subscribe(request: HttpRequest, payload: SubscriptionIn):
     """Only the comment's author (same reader token or account) may subscribe it."""
     comment = services.get_comment(payload.comment)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
-    if not request_actor(request).owns(comment):
+    actor = request_actor(request)
+    if not actor.owns(comment):
         raise Forbidden("Only the author can ask for replies to this comment.", code="not_author")
+    reputation.refuse_banned(comment.site, actor, identity.hash_network(actor.ip))
     email = payload.email.strip()
     try:
         validate_email(email)

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LiveConfig(AppConfig):
     name = "agora.live"
     label = "live"
+    verbose_name = _("Live updates and e-mail")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

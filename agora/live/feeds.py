@@ -8,8 +8,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
 from agora.comments.models import Article, Comment, Site
+from agora.i18n.recipients import speaking
 from agora.live.tokens import read_replies_feed_token
 
 ITEMS = 50
@@ -17,14 +19,17 @@ ITEMS = 50
 
 def _public(comments: QuerySet) -> QuerySet:
     return (comments.filter(status=Comment.Status.APPROVED, is_deleted=False)
-            .select_related("article").order_by("-created_at", "-id")[:ITEMS])
+            .select_related("article", "site").order_by("-created_at", "-id")[:ITEMS])
 
 
 class CommentFeed(Feed):
     feed_type = Atom1Feed
 
     def item_title(self, comment: Comment) -> str:
-        return f"{comment.author_name} on {comment.article}"
+        # Feed readers send no Accept-Language: feeds speak the newsroom's language.
+        with speaking(comment.site):
+            title = _("%(author)s on %(article)s")
+            return title % {"author": comment.author_name, "article": comment.article}
 
     def item_description(self, comment: Comment) -> str:
         return comment.body_html  # sanitised at posting; the feed escapes it as HTML content
@@ -49,10 +54,11 @@ class CommentFeed(Feed):
 
 class ArticleFeed(CommentFeed):
     def get_object(self, request: HttpRequest, article_id: int) -> Article:
-        return get_object_or_404(Article, pk=article_id)
+        return get_object_or_404(Article.objects.select_related("site"), pk=article_id)
 
     def title(self, article: Article) -> str:
-        return f"Comments on {article}"
+        with speaking(article.site):
+            return _("Comments on %(article)s") % {"article": article}
 
     def link(self, article: Article) -> str:
         return article.url
@@ -66,7 +72,8 @@ class SiteFeed(CommentFeed):
         return get_object_or_404(Site, slug=slug)
 
     def title(self, site: Site) -> str:
-        return f"Latest comments on {site.name}"
+        with speaking(site):
+            return _("Latest comments on %(site)s") % {"site": site.name}
 
     def link(self, site: Site) -> str:
         return site.allowed_origins[0] if site.allowed_origins else settings.PUBLIC_URL + "/"
@@ -86,7 +93,7 @@ class RepliesFeed(CommentFeed):
         return Q(parent__author_id=user_id) if user_id else Q(parent__reader_id=reader_id)
 
     def title(self, whose: Q) -> str:
-        return "Replies to your comments"
+        return _("Replies to your comments")
 
     def link(self, whose: Q) -> str:
         return settings.PUBLIC_URL + "/"

@@ -87,10 +87,13 @@ class Hub:
     async def _listen(self, url: str) -> None:
         """Relay the pub/sub channel to local streams; on failure, retry every few seconds."""
         while True:
-            client = redis.asyncio.Redis.from_url(url, socket_connect_timeout=0.5)
+            # No read timeout on the subscription itself (a quiet channel is not an error), but
+            # subscribing must answer within one: a hung Redis is retried, not waited on forever.
+            client = redis.asyncio.Redis.from_url(
+                url, socket_connect_timeout=redis_state.CONNECT_TIMEOUT_SECONDS)
             try:
                 async with client.pubsub() as pubsub:
-                    await pubsub.subscribe(CHANNEL)
+                    await asyncio.wait_for(pubsub.subscribe(CHANNEL), redis_state.SOCKET_TIMEOUT_SECONDS)
                     self.connected.set()
                     redis_state.mark_up()
                     async for message in pubsub.listen():
@@ -98,7 +101,7 @@ class Hub:
                             self.deliver(Event.from_message(message["data"]))
             except asyncio.CancelledError:
                 raise
-            except redis_state.ERRORS as error:
+            except redis_state.ERRORS as error:  # TimeoutError is an OSError
                 self.connected.clear()
                 redis_state.mark_down(error)
             except Exception:

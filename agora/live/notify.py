@@ -10,9 +10,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agora.accounts.models import User
 from agora.comments.models import Article, Comment, Site
+from agora.i18n.recipients import speaking
 from agora.live.models import ModeratorDigest, Subscription
 from agora.live.tokens import unsubscribe_token
 
@@ -44,56 +47,92 @@ def reply_recipients(reply: Comment) -> list[Subscription]:
 
 
 def send_reply_notifications(comment_id: int) -> int:
-    reply = Comment.objects.select_related("parent", "article").filter(pk=comment_id).first()
+    reply = Comment.objects.select_related("parent", "article", "site").filter(pk=comment_id).first()
     if reply is None or reply.status != Comment.Status.APPROVED or reply.is_deleted:
         return 0
     messages = []
     for subscription in reply_recipients(reply):
         unsubscribe = _absolute(reverse("live-unsubscribe",
                                         args=[unsubscribe_token(subscription.pk, subscription.email)]))
-        body = (f"{reply.author_name} replied to your comment on “{reply.article}”:\n\n"
-                f"{reply.body}\n\nRead the thread: {_absolute(f'/c/{reply.pk}')}\n\n"
-                f"Stop these e-mails with one click: {unsubscribe}\n")
-        messages.append(EmailMessage(
-            subject=f"New reply from {reply.author_name}", body=body, to=[subscription.email],
-            headers=_unsubscribe_headers(unsubscribe)))
+        with speaking(subscription.user, reply.site):
+            body = _("%(author)s replied to your comment on “%(article)s”:\n\n%(reply)s\n\n"
+                     "Read the thread: %(link)s\n\nStop these e-mails with one click: %(unsubscribe)s\n") % {
+                "author": reply.author_name, "article": reply.article, "reply": reply.body,
+                "link": _absolute(f"/c/{reply.pk}"), "unsubscribe": unsubscribe}
+            subject = _("New reply from %(author)s") % {"author": reply.author_name}
+        messages.append(EmailMessage(subject=subject, body=body, to=[subscription.email],
+                                     headers=_unsubscribe_headers(unsubscribe)))
     if messages:
         get_connection().send_messages(messages)
     return len(messages)
 
 
 def moderator_addresses(site: Site) -> list[str]:
-    users = User.objects.filter(Q(site_roles__site=site) | Q(is_superuser=True), is_active=True)
-    return sorted({user.email for user in users if user.email})
+    return sorted({user.email for user in _moderators(site)})
+
+
+def _moderators(site: Site) -> list[User]:
+    users = User.objects.filter(Q(site_roles__site=site) | Q(is_superuser=True), is_active=True).distinct()
+    return [user for user in users.order_by("pk") if user.email]
+
+
+def _by_language(site: Site) -> dict[str, list[str]]:
+    """The site's moderators' addresses grouped by the language each reads (one e-mail each)."""
+    groups: dict[str, list[str]] = {}
+    for user in _moderators(site):
+        groups.setdefault(user.language, []).append(user.email)
+    return {language: sorted(set(emails)) for language, emails in groups.items()}
+
+
+def _send_to_moderators(site: Site, write) -> int:
+    """One e-mail per language of the site's moderators; `write()` gives (subject, body) in the
+    active language. Returns how many addresses were written to."""
+    sent = 0
+    for language, emails in _by_language(site).items():
+        with speaking(language, site):
+            subject, body = write()
+        EmailMessage(subject=subject, body=body, to=emails).send()
+        sent += len(emails)
+    return sent
 
 
 def send_moderator_digest(site_id: int) -> int:
     """The comments held since the last digest, in one e-mail to the site's moderators."""
     site = Site.objects.get(pk=site_id)
     now = timezone.now()
-    mark, _ = ModeratorDigest.objects.get_or_create(site=site, defaults={"last_sent_at": site.created_at})
+    mark, _created = ModeratorDigest.objects.get_or_create(site=site,
+                                                           defaults={"last_sent_at": site.created_at})
     held = list(Comment.objects.filter(site=site, status=Comment.Status.PENDING,
                                        created_at__gt=mark.last_sent_at, created_at__lte=now)
                 .select_related("article").order_by("created_at")[:200])
-    recipients = moderator_addresses(site)
-    if not held or not recipients:
+    if not held or not moderator_addresses(site):
         return 0
-    lines = [f"- {c.author_name} on “{c.article}”: {c.body[:200]}" for c in held]
-    body = (f"{len(held)} comment(s) are waiting for review on {site.name}:\n\n" + "\n".join(lines)
-            + f"\n\nReview them: {_absolute('/moderate/')}\n")
-    EmailMessage(subject=f"[{site.name}] {len(held)} comment(s) held for review", body=body,
-                 to=recipients).send()
+
+    def write() -> tuple[str, str]:
+        values = {"count": len(held), "site": site.name}
+        line = _("- %(author)s on “%(article)s”: %(excerpt)s")
+        lines = [line % {"author": c.author_name, "article": c.article, "excerpt": c.body[:200]}
+                 for c in held]
+        body = (ngettext("%(count)d comment is waiting for review on %(site)s:",
+                         "%(count)d comments are waiting for review on %(site)s:", len(held)) % values
+                + "\n\n" + "\n".join(lines) + "\n\n"
+                + _("Review them: %(link)s") % {"link": _absolute("/moderate/")} + "\n")
+        subject = ngettext("[%(site)s] %(count)d comment held for review",
+                           "[%(site)s] %(count)d comments held for review", len(held)) % values
+        return subject, body
+
+    _send_to_moderators(site, write)
     ModeratorDigest.objects.filter(pk=mark.pk).update(last_sent_at=now)
     return len(held)
 
 
 def send_escalation_alert(article_id: int, reason: str) -> int:
     article = Article.objects.select_related("site").get(pk=article_id)
-    recipients = moderator_addresses(article.site)
-    if not recipients:
-        return 0
-    body = (f"The discussion on “{article}” was escalated: {reason}\n\n{article.url}\n\n"
-            f"Moderation workspace: {_absolute('/moderate/')}\n")
-    EmailMessage(subject=f"[{article.site.name}] Escalated: {article}", body=body,
-                 to=recipients).send()
-    return len(recipients)
+
+    def write() -> tuple[str, str]:
+        body = _("The discussion on “%(article)s” was escalated: %(reason)s\n\n%(url)s\n\n"
+                 "Moderation workspace: %(link)s\n") % {
+            "article": article, "reason": reason, "url": article.url, "link": _absolute("/moderate/")}
+        return _("[%(site)s] Escalated: %(article)s") % {"site": article.site.name, "article": article}, body
+
+    return _send_to_moderators(article.site, write)

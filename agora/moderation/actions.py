@@ -14,16 +14,17 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agora.accounts.models import User
 from agora.comments import services
 from agora.comments.models import Article, Comment, Site
 from agora.errors import Conflict, InvalidInput
 from agora.moderation import audit as audit_log
-from agora.moderation import escalation
-from agora.moderation.models import AuditEntry, Decision, Escalation, Standing
+from agora.moderation import escalation, standings
+from agora.moderation.models import AuditEntry, Decision, Escalation, NetworkBan, Standing
 
 APPROVED = Comment.Status.APPROVED
 PENDING = Comment.Status.PENDING
@@ -88,7 +89,7 @@ def undo(comment: Comment, moderator: User) -> AuditEntry:
     undone = {entry["after"].get("undoes") for entry in entries if entry["action"] == UNDO_ACTION}
     target = next((e for e in entries if e["action"] in STATUS_ACTIONS and e["pk"] not in undone), None)
     if target is None:
-        raise Conflict("There is no moderator decision on this comment to undo.", code="nothing_to_undo")
+        raise Conflict(_("There is no moderator decision on this comment to undo."), code="nothing_to_undo")
     restored = target["before"].get("status") or PENDING
     return _decide(comment, restored, moderator, action=UNDO_ACTION, extra={"undoes": target["pk"]})
 
@@ -99,7 +100,8 @@ BULK_ACTIONS = {"approve": approve, "reject": reject}
 def bulk(comments: Iterable[Comment], action: str, moderator: User) -> int:
     """Apply one action to many comments; returns how many changed status."""
     if action not in BULK_ACTIONS:
-        raise InvalidInput(f"Bulk actions are: {', '.join(BULK_ACTIONS)}.", field="action")
+        raise InvalidInput(_("Bulk actions are: %(actions)s.") % {"actions": ", ".join(BULK_ACTIONS)},
+                           field="action")
     target = APPROVED if action == "approve" else REJECTED
     changed = 0
     with transaction.atomic():
@@ -115,15 +117,16 @@ def bulk(comments: Iterable[Comment], action: str, moderator: User) -> int:
 def standing_for(site: Site, *, user: User | None = None, reader_id: str = "", email: str = "") -> Standing:
     """The author's standing on the site, created on first need (an account, a reader or an e-mail)."""
     if user is not None:
-        standing, _ = Standing.objects.get_or_create(site=site, user=user, defaults={"email": user.email})
+        standing, _created = Standing.objects.get_or_create(site=site, user=user,
+                                                            defaults={"email": user.email})
     elif reader_id:
-        standing, _ = Standing.objects.get_or_create(site=site, user=None, reader_id=reader_id,
+        standing, _created = Standing.objects.get_or_create(site=site, user=None, reader_id=reader_id,
                                                      defaults={"email": email})
     elif email:
         standing = Standing.objects.filter(site=site, user=None, reader_id="", email__iexact=email).first()
         standing = standing or Standing.objects.create(site=site, email=email)
     else:
-        raise InvalidInput("This author has neither an account, a reader id nor an e-mail address.")
+        raise InvalidInput(_("This author has neither an account, a reader id nor an e-mail address."))
     return standing
 
 
@@ -153,25 +156,67 @@ def _change_standing(standing: Standing, moderator: User, action: str, reason: s
 def _require_reason(reason: str) -> str:
     reason = " ".join(reason.split())
     if not reason:
-        raise InvalidInput("Give a reason: the author will see it.", code="reason_required", field="reason")
+        raise InvalidInput(_("Give a reason: the author will see it."), code="reason_required",
+                           field="reason")
     if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidInput(f"The reason is longer than {MAX_REASON_LENGTH} characters.", field="reason")
+        too_long = _("The reason is longer than %(count)d characters.")
+        raise InvalidInput(too_long % {"count": MAX_REASON_LENGTH}, field="reason")
     return reason
 
 
-def ban(standing: Standing, moderator: User, reason: str) -> Standing:
-    """Site-wide ban; the reason is shown to the author when they try to post."""
-    return _change_standing(standing, moderator, "author.ban", reason, banned=True,
-                            ban_reason=_require_reason(reason))
+def ban(standing: Standing, moderator: User, reason: str, *, networks: Iterable[str] = ()) -> Standing:
+    """Site-wide ban; the reason is shown to the author when they try to post. With `networks`
+    (hashed /24 or /48 networks the author posted from) the ban covers everyone there too."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        covered = [NetworkBan(site=standing.site, standing=standing, network_hash=network)
+                   for network in dict.fromkeys(networks) if network]
+        NetworkBan.objects.bulk_create(covered, ignore_conflicts=True)
+        banned = _change_standing(standing, moderator, "author.ban", reason, banned=True, ban_reason=reason)
+        if covered:
+            audit(moderator, "author.ban_networks", site=standing.site, target=standing, before={},
+                  after={"networks": len(covered)}, reason=reason)
+    standings.forget(standing.site_id)
+    return banned
 
 
 def unban(standing: Standing, moderator: User, reason: str = "") -> Standing:
-    return _change_standing(standing, moderator, "author.unban", reason, banned=False, ban_reason="")
+    with transaction.atomic():
+        NetworkBan.objects.filter(standing=standing).delete()
+        lifted = _change_standing(standing, moderator, "author.unban", reason, banned=False, ban_reason="")
+    standings.forget(standing.site_id)
+    return lifted
+
+
+def authored_by(standing: Standing) -> Q:
+    """The comments of the author a standing belongs to."""
+    if standing.user_id is not None:
+        return Q(author_id=standing.user_id)
+    if standing.reader_id:
+        return Q(reader_id=standing.reader_id)
+    return Q(author__isnull=True, author_email__iexact=standing.email)
+
+
+def remove_comments(standing: Standing, moderator: User, reason: str = "") -> int:
+    """Reject every comment of a banned author on the site in one action; returns how many."""
+    if not standing.banned:
+        raise Conflict("Ban the author first: only a banned author's comments are removed at once.",
+                       code="not_banned")
+    comments = (Comment.objects.filter(authored_by(standing), site=standing.site)
+                .exclude(status=REJECTED).select_related("site", "article"))
+    with transaction.atomic():
+        removed = [comment.pk for comment in comments]
+        for comment in comments:
+            _decide(comment, REJECTED, moderator, action="comment.reject", reason=reason)
+        audit(moderator, "author.remove_comments", site=standing.site, target=standing,
+              before={"comments": len(removed)}, after={"rejected": removed}, reason=reason)
+    return len(removed)
 
 
 def suspend(standing: Standing, moderator: User, hours: int, reason: str) -> Standing:
     if not 1 <= hours <= MAX_SUSPENSION_HOURS:
-        raise InvalidInput(f"Suspend for 1 to {MAX_SUSPENSION_HOURS} hours.", field="hours")
+        raise InvalidInput(_("Suspend for 1 to %(count)d hours.") % {"count": MAX_SUSPENSION_HOURS},
+                           field="hours")
     until = timezone.now() + timedelta(hours=hours)
     return _change_standing(standing, moderator, "author.suspend", reason, suspended_until=until,
                             suspension_reason=_require_reason(reason))
@@ -242,7 +287,7 @@ def set_article_premoderation(article: Article, moderator: User, on: bool, reaso
 
 def set_slow_mode(article: Article, moderator: User, seconds: int, reason: str = "") -> Article:
     if not 0 <= seconds <= MAX_SLOW_MODE_SECONDS:
-        raise InvalidInput(f"Slow mode is 0 (off) to {MAX_SLOW_MODE_SECONDS} seconds.",
+        raise InvalidInput(_("Slow mode is 0 (off) to %(count)d seconds.") % {"count": MAX_SLOW_MODE_SECONDS},
                            field="slow_mode_seconds")
     return _change_article(article, moderator, "article.slow_mode", reason, slow_mode_seconds=seconds)
 

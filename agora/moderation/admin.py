@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from agora.moderation import audit
 from agora.moderation.models import (
@@ -56,30 +57,31 @@ class ModerationSettingsAdmin(AuditedAdmin):
                     "escalation_enabled", "updated_at")
     fieldsets = (
         (None, {"fields": ("site", "phase_order", "premoderate_all")}),
-        ("Toxicity model", {"fields": ("model_thresholds", "toxicity_threshold_table", "nudge_enabled")}),
-        ("Authors", {"fields": ("trust_ramp_approved", "flag_threshold")}),
-        ("Links", {"fields": ("hold_links_from_new", "link_allow_domains", "link_deny_domains")}),
-        ("Floods", {"fields": ("rate_limit_per_ip", "rate_limit_per_author", "rate_window_seconds",
-                               "repeat_detection", "repeat_window_seconds")}),
-        ("Thread escalation", {"fields": ("escalation_enabled", "escalation_window_seconds",
-                                          "escalation_min_comments", "escalation_hold_rate",
-                                          "escalation_toxicity_velocity")}),
-        ("External check", {"fields": ("hook_url", "hook_secret", "hook_timeout_seconds")}),
+        (_("Toxicity model"), {"fields": ("model_thresholds", "toxicity_threshold_table", "nudge_enabled",
+                                          "hold_unsupported_languages")}),
+        (_("Authors"), {"fields": ("trust_ramp_approved", "flag_threshold")}),
+        (_("Links"), {"fields": ("hold_links_from_new", "link_allow_domains", "link_deny_domains")}),
+        (_("Floods"), {"fields": ("rate_limit_per_ip", "rate_limit_per_author", "rate_window_seconds",
+                                  "repeat_detection", "repeat_window_seconds")}),
+        (_("Thread escalation"), {"fields": ("escalation_enabled", "escalation_window_seconds",
+                                             "escalation_min_comments", "escalation_hold_rate",
+                                             "escalation_toxicity_velocity")}),
+        (_("External check"), {"fields": ("hook_url", "hook_secret", "hook_timeout_seconds")}),
     )
     readonly_fields = ("toxicity_threshold_table",)
 
-    @admin.display(description="What each threshold would hold")
+    @admin.display(description=_("What each threshold would hold"))
     def toxicity_threshold_table(self, obj: ModerationSettings) -> str:
         from agora.modelops.display import threshold_table_html
 
-        return threshold_table_html(obj.site) if obj.pk else "Shown once the settings are saved."
+        return threshold_table_html(obj.site) if obj.pk else _("Shown once the settings are saved.")
 
 
 @admin.register(WordListEntry)
 class WordListEntryAdmin(AuditedAdmin):
     audit_action = "wordlist"
-    list_display = ("phrase", "kind", "site", "created_at")
-    list_filter = ("site", "kind")
+    list_display = ("phrase", "kind", "language", "site", "created_at")
+    list_filter = ("site", "kind", "language")
     search_fields = ("phrase",)
     list_editable = ("kind",)
 

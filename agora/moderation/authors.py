@@ -4,11 +4,13 @@ evasion."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from agora.accounts.models import User
 from agora.comments.models import Comment, Site
@@ -20,6 +22,7 @@ from agora.moderation.permissions import moderated_site_ids
 KINDS = ("user", "reader", "email")
 COMMENTS_SHOWN = 200
 CANDIDATES_SCANNED = 5000
+MAX_NETWORKS_BANNED = 20
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Identity:
     def label(self) -> str:
         if self.user is not None:
             return self.user.public_name()
-        return self.key if self.kind == "email" else f"Reader {self.key[:12]}"
+        return self.key if self.kind == "email" else _("Reader %(id)s") % {"id": self.key[:12]}
 
     def comments_q(self) -> Q:
         if self.kind == "user":
@@ -51,11 +54,11 @@ class Identity:
 
 def identity(kind: str, key: str) -> Identity:
     if kind not in KINDS or not key:
-        raise Http404("No such author.")
+        raise Http404(_("No such author."))
     if kind == "user":
         user = User.objects.filter(pk=int(key)).first() if key.isdigit() else None
         if user is None:
-            raise Http404("No such author.")
+            raise Http404(_("No such author."))
         return Identity(kind, key, user)
     return Identity(kind, key)
 
@@ -65,9 +68,16 @@ def standing(who: Identity, site: Site) -> Standing:
                                 email=who.key if who.kind == "email" else "")
 
 
-def act(standing: Standing, moderator: User, action: str, *, reason: str = "", hours: int = 0) -> Standing:
+BAN_COVERS = ("network", "linked")
+
+
+def act(standing: Standing, moderator: User, action: str, *, reason: str = "", hours: int = 0,
+        who: Identity | None = None, cover: Iterable[str] = ()) -> Any:
+    """One action of the author panel. A ban may `cover` the author's networks and the authors
+    the evasion hints link to them (same mailbox, same network)."""
     handlers = {
-        "ban": lambda: actions.ban(standing, moderator, reason),
+        "ban": lambda: _ban(standing, moderator, reason, who, set(cover)),
+        "remove_comments": lambda: actions.remove_comments(standing, moderator, reason),
         "unban": lambda: actions.unban(standing, moderator, reason),
         "suspend": lambda: actions.suspend(standing, moderator, hours, reason),
         "unsuspend": lambda: actions.end_suspension(standing, moderator, reason),
@@ -77,8 +87,35 @@ def act(standing: Standing, moderator: User, action: str, *, reason: str = "", h
         "untrust": lambda: actions.set_trusted(standing, moderator, False, reason),
     }
     if action not in handlers:
-        raise InvalidInput(f"Author actions are: {', '.join(handlers)}.", field="action")
+        raise InvalidInput(_("Author actions are: %(actions)s.") % {"actions": ", ".join(handlers)},
+                           field="action")
     return handlers[action]()
+
+
+def _ban(target: Standing, moderator: User, reason: str, who: Identity | None, cover: set[str]) -> Standing:
+    unknown = cover - set(BAN_COVERS)
+    if unknown:
+        raise InvalidInput(f"A ban may cover: {', '.join(BAN_COVERS)}.", field="cover")
+    authored = Comment.objects.filter(actions.authored_by(target), site=target.site)
+    networks = (list(authored.exclude(network_hash="").values_list("network_hash", flat=True)
+                     .distinct()[:MAX_NETWORKS_BANNED]) if "network" in cover else [])
+    banned = actions.ban(target, moderator, reason, networks=networks)
+    if "linked" in cover and who is not None:
+        for kind, key in _linked(who, authored, target.site_id):
+            other = standing(identity(kind, key), target.site)
+            if not other.banned:
+                actions.ban(other, moderator, reason)
+    return banned
+
+
+def _linked(who: Identity, authored: QuerySet[Comment], site_id: int) -> list[tuple[str, str]]:
+    """The authors the evasion hints link to `who` on one site."""
+    site_ids = frozenset({site_id})
+    emails = sorted(set(authored.exclude(author_email="").values_list("author_email", flat=True)[:50]))
+    if who.user is not None and who.user.email:
+        emails.append(who.user.email)
+    hints = [*_aliases(who, emails, site_ids), *_same_address(who, authored, site_ids)]
+    return list(dict.fromkeys((hint["kind"], hint["key"]) for hint in hints if hint["key"]))
 
 
 @dataclass
@@ -112,7 +149,7 @@ def panel(moderator: User, kind: str, key: str) -> Panel:
     )}
     standings = {s.site_id: s for s in Standing.objects.filter(who.standings_q(), site_id__in=site_ids)}
     if not per_site and not standings:
-        raise Http404("No such author on your sites.")
+        raise Http404(_("No such author on your sites."))
     sites = Site.objects.filter(pk__in=set(per_site) | set(standings)).order_by("name")
     records = [SiteRecord(site, standings.get(site.pk), **{k: per_site.get(site.pk, {}).get(k, 0)
                                                             for k in ("approved", "pending", "rejected")})

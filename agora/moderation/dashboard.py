@@ -14,9 +14,10 @@ from django.db.models.functions import TruncHour
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from agora.comments.models import Comment
-from agora.moderation import svg
+from agora.moderation import names, svg
 from agora.moderation.models import Decision, Flag
 from agora.moderation.queues import LABELS
 
@@ -36,13 +37,15 @@ def charts(site_ids: frozenset[int], now: datetime | None = None) -> dict[str, A
     totals = [sum(per_hour[s][i] for s in per_hour) for i in range(HOURS)]
     return {
         "per_hour": svg.stacked_bars(
-            "Comments per hour, last 48 hours", labels,
-            [svg.Series(status, per_hour[status], svg.PALETTE[status]) for status in per_hour],
+            _("Comments per hour, last 48 hours"), labels,
+            [svg.Series(names.name("status", status), per_hour[status], svg.PALETTE[status])
+             for status in per_hour],
         ),
         "shares": svg.line_chart(
-            "Share of new comments held and rejected by automatic moderation, per hour", labels,
-            [svg.Series("held", _shares(held["pending"], totals), svg.PALETTE["pending"]),
-             svg.Series("rejected", _shares(held["rejected"], totals), svg.PALETTE["rejected"])],
+            _("Share of new comments held and rejected by automatic moderation, per hour"), labels,
+            [svg.Series(_("held"), _shares(held["pending"], totals), svg.PALETTE["pending"]),
+             svg.Series(names.name("status", "rejected"), _shares(held["rejected"], totals),
+                        svg.PALETTE["rejected"])],
         ),
         "top_flagged": top_flagged_articles(site_ids, now),
         "queue_age": queue_age(site_ids, now),
@@ -95,7 +98,7 @@ def top_flagged_articles(site_ids: frozenset[int], now: datetime, limit: int = 1
             .annotate(n=Count("pk")).order_by("-n")[:limit])
     bars = [(row["comment__article__title"] or row["comment__article__url"], row["n"],
              reverse("moderation:article", args=[row["comment__article_id"]])) for row in rows]
-    return svg.horizontal_bars(f"Most flagged articles, last {FLAG_DAYS} days", bars)
+    return svg.horizontal_bars(_("Most flagged articles, last %(days)d days") % {"days": FLAG_DAYS}, bars)
 
 
 def queue_age(site_ids: frozenset[int], now: datetime) -> SafeString:
@@ -111,8 +114,8 @@ def queue_age(site_ids: frozenset[int], now: datetime) -> SafeString:
         lower = hours
     counts = Comment.objects.filter(site_id__in=site_ids, status=Comment.Status.PENDING,
                                     is_deleted=False).aggregate(**aggregates)
-    bins = [(label, counts[f"bucket{i}"]) for i, (label, _) in enumerate(AGE_BUCKETS)]
-    return svg.histogram("Pending comments by age", bins, width=420)
+    bins = [(label, counts[f"bucket{i}"]) for i, (label, _hours) in enumerate(AGE_BUCKETS)]
+    return svg.histogram(_("Pending comments by age"), bins, width=420)
 
 
 def score_distributions(site_ids: frozenset[int], now: datetime) -> list[tuple[str, SafeString]]:
@@ -126,6 +129,7 @@ def score_distributions(site_ids: frozenset[int], now: datetime) -> list[tuple[s
         for label, value in (scores or {}).items():
             if label in bins and isinstance(value, int | float):
                 bins[label][min(int(max(value, 0) * 10), 9)] += 1
-    return [(label.replace("_", " "),
-             svg.histogram(label.replace("_", " "), [(f".{i}", n) for i, n in enumerate(counts)], width=300))
+    named = {label: names.name("label", label) for label in bins}
+    return [(named[label],
+             svg.histogram(named[label], [(f".{i}", n) for i, n in enumerate(counts)], width=300))
             for label, counts in bins.items()]

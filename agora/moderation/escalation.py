@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agora.accounts.models import User
 from agora.comments.models import Article, Comment
@@ -112,7 +113,7 @@ def end_escalation(article: Article, actor: User | None, reason: str = "") -> Es
         escalation = (Escalation.objects.select_for_update()
                       .filter(article=article, ended_at__isnull=True).first())
         if escalation is None:
-            raise Conflict("This article is not escalated.", code="not_escalated")
+            raise Conflict(_("This article is not escalated."), code="not_escalated")
         escalation.ended_at = timezone.now()
         escalation.ended_by = actor
         escalation.save(update_fields=["ended_at", "ended_by"])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from agora import identity
 from agora.comments import services
 from agora.comments.models import Comment
 from agora.errors import Conflict, Forbidden, InvalidInput, NotFound
 from agora.identity import Actor
-from agora.moderation import audit
+from agora.moderation import audit, reputation
 from agora.moderation.models import Decision, Flag
 from agora.moderation.sitesettings import settings_for
 
@@ -32,28 +33,43 @@ def flag(comment: Comment, actor: Actor, reason: str, explanation: str = "") -> 
         raise NotFound(f"No comment {comment.pk}.", code="comment_not_found")
     if actor.owns(comment):
         raise Forbidden("You cannot flag your own comment.", code="own_comment")
+    network = identity.hash_network(actor.ip)
+    reputation.refuse_banned(comment.site, actor, network)
     try:
         with transaction.atomic():
             created = Flag.objects.create(comment=comment, reason=reason, explanation=explanation,
-                                          reporter=actor.voter_key)
+                                          reporter=actor.voter_key, network_hash=network,
+                                          weight=reputation.weight(comment.site, actor))
     except IntegrityError:
         raise Conflict("You have already flagged this comment.", code="already_flagged") from None
     _hold_if_flagged_enough(comment)
     return created
 
 
+def flag_weight(comment: Comment) -> tuple[float, int]:
+    """The comment's flags as they count: per network, the weight of its strongest reporter
+    (flags from an uncounted network count per reporter); and how many networks that was."""
+    strongest: dict[str, float] = {}
+    for reporter, network, weight in Flag.objects.filter(comment=comment).values_list(
+            "reporter", "network_hash", "weight"):
+        group = network or f"reporter:{reporter}"
+        strongest[group] = max(strongest.get(group, 0.0), weight)
+    return sum(strongest.values()), len(strongest)
+
+
 def _hold_if_flagged_enough(comment: Comment) -> None:
     threshold = settings_for(comment.site).flag_threshold
     if not threshold:
         return
-    flags = Flag.objects.filter(comment=comment).count()
-    if flags < threshold:
+    weight, sources = flag_weight(comment)
+    if weight < threshold:
         return
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != Comment.Status.APPROVED:
             return
-        message = f"{flags} readers flagged this comment (threshold {threshold})."
+        message = (f"Reader flags weighing {weight:g} from {sources} network{'s' if sources != 1 else ''} "
+                   f"(threshold {threshold}).")
         services.set_status(comment, Comment.Status.PENDING)
         Decision.objects.create(comment=comment, status=Comment.Status.PENDING, source=Decision.Source.FLAGS,
                                 reasons=[{"phase": "flags", "rule": "flag_threshold", "message": message,

@@ -9,6 +9,9 @@ of the comment up in a dictionary instead, so its cost depends on the comment, n
 
 It adds one tolerance the term matcher lacks: a plural ``s``/``es`` after a term of four or more
 letters still matches ("slurs" for "slur"), so lists need not spell out every plural.
+
+Entries may carry a language: its letters are folded and its inflected forms and clitics are
+added when the matcher is built (`agora.moderation.languages`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import product
 
+from agora.moderation import languages
 from agora.toxicity.normalize import Normalized, normalize
 
 BANNED = "banned"
@@ -48,6 +52,7 @@ class Hit:
     text: str
     phrase: str
     kind: str
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class _Entry:
     kind: str
     # Normalized words of the phrase after the first one.
     rest: tuple[str, ...]
+    language: str = ""
 
 
 def _runs(word: str) -> list[tuple[str, int]]:
@@ -109,22 +115,34 @@ def _starred_pattern(term_word: str) -> re.Pattern[str]:
 class WordMatcher:
     """Finds banned and suspect entries in comments; build once per list version."""
 
-    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, entries: Iterable[tuple[str, str] | tuple[str, str, str]]) -> None:
+        """Entries are (phrase, kind) or (phrase, kind, language); "" is no particular language."""
         self._by_first: dict[str, list[_Entry]] = defaultdict(list)
         self._starrable: dict[str, list[str]] = defaultdict(list)
         self._starred: dict[str, re.Pattern[str]] = {}
         self._seen: dict[str, list[_Entry]] = {}
         self.size = 0
-        for phrase, kind in entries:
-            words = _TOKEN.findall(normalize(phrase.replace("*", " ")).text)
-            if not words:
-                continue
-            self.size += 1
-            self._add(words[0], _Entry(phrase, kind, tuple(words[1:])))
-            if len(words) > 1:  # "heil hitler" is also caught as "heilhitler"
-                self._add("".join(words), _Entry(phrase, kind, ()))
+        for phrase, kind, *rest in entries:
+            language = rest[0] if rest else ""
+            spellings = [phrase, *languages.spelling_variants(phrase, language)]
+            entry = _Entry(phrase, kind, (), language)
+            self.size += any([self._add_spelling(spelling, entry) for spelling in spellings])
         for entries_of_word in self._by_first.values():
             entries_of_word.sort(key=lambda e: (_KIND_RANK.get(e.kind, 9), -len(e.rest)))
+
+    def _add_spelling(self, spelling: str, entry: _Entry) -> bool:
+        words = _TOKEN.findall(languages.fold_text(normalize(spelling.replace("*", " ")).text))
+        if not words:
+            return False
+        first, rest = words[0], tuple(words[1:])
+        self._add(first, _Entry(entry.phrase, entry.kind, rest, entry.language))
+        if rest:  # "heil hitler" is also caught as "heilhitler"
+            self._add("".join(words), entry)
+        # Inflected forms of one-word entries; a phrase's clitic sits on its first word.
+        if not rest or entry.language in ("ar", "he"):
+            for form in languages.inflected_forms(first, entry.language):
+                self._add(form, _Entry(entry.phrase, entry.kind, rest, entry.language))
+        return True
 
     def _add(self, first: str, entry: _Entry) -> None:
         if first not in self._by_first and not entry.rest:
@@ -135,6 +153,7 @@ class WordMatcher:
         return self.find_normalized(text, normalize(text))
 
     def find_normalized(self, original: str, norm: Normalized) -> list[Hit]:
+        norm = languages.fold(norm)
         words = list(_TOKEN.finditer(norm.text))
         hits: list[Hit] = []
         for index, word in enumerate(words):
@@ -151,7 +170,7 @@ class WordMatcher:
             end = self._phrase_end(entry, words, index, norm.text)
             if end is not None:
                 start, stop = norm.to_original(word.start(), end)
-                return Hit(start, stop, original[start:stop], entry.phrase, entry.kind)
+                return Hit(start, stop, original[start:stop], entry.phrase, entry.kind, entry.language)
         return None
 
     def _hit_in_dotted_word(self, original: str, norm: Normalized, words: list[re.Match[str]],
@@ -169,7 +188,7 @@ class WordMatcher:
             entry = next((e for e in self._entries_for(joined) if not e.rest), None)
             if entry is not None:
                 start, stop = norm.to_original(words[index].start(), words[following].end())
-                return Hit(start, stop, original[start:stop], entry.phrase, entry.kind)
+                return Hit(start, stop, original[start:stop], entry.phrase, entry.kind, entry.language)
         return None
 
     def _hit_in_spaced_run(self, original: str, norm: Normalized, word: re.Match[str]) -> Hit | None:
@@ -185,7 +204,7 @@ class WordMatcher:
             entry = next((e for e in self._entries_for(trimmed) if not e.rest), None)
             if entry is not None:
                 begin, stop = norm.to_original(word.start() + left, word.end() - right)
-                return Hit(begin, stop, original[begin:stop], entry.phrase, entry.kind)
+                return Hit(begin, stop, original[begin:stop], entry.phrase, entry.kind, entry.language)
         return None
 
     def _entries_for(self, word: str) -> list[_Entry]:
@@ -239,7 +258,7 @@ def _without_overlaps(hits: list[Hit]) -> list[Hit]:
     for hit in hits:
         if kept and hit.start < kept[-1].end:
             if hit.kind == BANNED and kept[-1].kind != BANNED and hit.end <= kept[-1].end:
-                kept[-1] = Hit(kept[-1].start, kept[-1].end, kept[-1].text, hit.phrase, BANNED)
+                kept[-1] = Hit(kept[-1].start, kept[-1].end, kept[-1].text, hit.phrase, BANNED, hit.language)
             continue
         kept.append(hit)
     return kept

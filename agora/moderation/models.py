@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from agora.comments.models import Article, Comment, Site
 
@@ -42,64 +44,69 @@ class ModerationSettings(models.Model):
     site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="moderation_settings")
     phase_order = models.JSONField(
         default=_default_phase_order,
-        help_text="Order of the pipeline phases; a phase left out is skipped. "
-        f"Known phases: {', '.join(DEFAULT_PHASE_ORDER)}.",
+        help_text=format_lazy(
+            _("Order of the pipeline phases; a phase left out is skipped. Known phases: {phases}."),
+            phases=", ".join(DEFAULT_PHASE_ORDER)),
     )
     model_thresholds = models.JSONField(
         default=_default_model_thresholds,
-        help_text='Per model label: {"hold": score, "reject": score}. Above 1 disables the action.',
+        help_text=_('Per model label: {"hold": score, "reject": score}. Above 1 disables the action.'),
     )
     nudge_enabled = models.BooleanField(
-        default=True, help_text="Offer the reader a chance to rephrase before a toxic comment is held."
+        default=True, help_text=_("Offer the reader a chance to rephrase before a toxic comment is held.")
     )
     trust_ramp_approved = models.PositiveIntegerField(
-        default=0, help_text="Hold comments of commenters with fewer approved comments than this (0: off)."
+        default=0, help_text=_("Hold comments of commenters with fewer approved comments than this (0: off).")
     )
-    premoderate_all = models.BooleanField(default=False, help_text="Hold every comment on this site.")
+    premoderate_all = models.BooleanField(default=False, help_text=_("Hold every comment on this site."))
+    hold_unsupported_languages = models.BooleanField(
+        _("hold comments in languages the model does not read"), default=True,
+        help_text=_("Such comments wait for a moderator. Off: they are published, marked with the reason."))
     flag_threshold = models.PositiveIntegerField(
-        default=3, help_text="Reader flags that hold an approved comment automatically (0: never)."
+        default=3, help_text=_("Reader flags that hold an approved comment automatically (0: never).")
     )
     hold_links_from_new = models.BooleanField(
-        default=True, help_text="Hold comments with links from commenters without approved comments."
+        default=True, help_text=_("Hold comments with links from commenters without approved comments.")
     )
     link_allow_domains = models.JSONField(
-        default=list, blank=True, help_text="Domains (and their subdomains) that links may always point to."
+        default=list, blank=True,
+        help_text=_("Domains (and their subdomains) that links may always point to.")
     )
     link_deny_domains = models.JSONField(
-        default=list, blank=True, help_text="Domains whose links reject the comment."
+        default=list, blank=True, help_text=_("Domains whose links reject the comment.")
     )
     rate_limit_per_ip = models.PositiveIntegerField(
-        default=60, help_text="Comments per rate window from one network (/24 IPv4, /48 IPv6); 0: off."
+        default=60, help_text=_("Comments per rate window from one network (/24 IPv4, /48 IPv6); 0: off.")
     )
     rate_limit_per_author = models.PositiveIntegerField(
-        default=15, help_text="Comments per rate window from one account or reader; 0: off."
+        default=15, help_text=_("Comments per rate window from one account or reader; 0: off.")
     )
     rate_window_seconds = models.PositiveIntegerField(default=60)
     repeat_detection = models.BooleanField(
-        default=True, help_text="Hold the same text posted again by the same author or across articles."
+        default=True, help_text=_("Hold the same text posted again by the same author or across articles.")
     )
     repeat_window_seconds = models.PositiveIntegerField(default=24 * 3600)
     escalation_enabled = models.BooleanField(default=True)
     escalation_window_seconds = models.PositiveIntegerField(
-        default=15 * 60, help_text="Recent window over which an article's comments are watched."
+        default=15 * 60, help_text=_("Recent window over which an article's comments are watched.")
     )
     escalation_min_comments = models.PositiveIntegerField(
-        default=8, help_text="Comments needed in the window before the rates count."
+        default=8, help_text=_("Comments needed in the window before the rates count.")
     )
     escalation_hold_rate = models.FloatField(
-        default=0.4, help_text="Share of held or rejected comments in the window that escalates."
+        default=0.4, help_text=_("Share of held or rejected comments in the window that escalates.")
     )
     escalation_toxicity_velocity = models.PositiveIntegerField(
-        default=8, help_text="Toxic comments (held or rejected for toxicity) in the window that escalate."
+        default=8, help_text=_("Toxic comments (held or rejected for toxicity) in the window that escalate.")
     )
-    hook_url = models.URLField(blank=True, help_text="Optional newsroom check called for every comment.")
-    hook_secret = models.CharField(max_length=200, blank=True, help_text="HMAC-SHA256 signing secret.")
+    hook_url = models.URLField(blank=True, help_text=_("Optional newsroom check called for every comment."))
+    hook_secret = models.CharField(max_length=200, blank=True, help_text=_("HMAC-SHA256 signing secret."))
     hook_timeout_seconds = models.FloatField(default=2.0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "moderation settings"
-        verbose_name_plural = "moderation settings"
+        verbose_name = _("moderation settings")
+        verbose_name_plural = _("moderation settings")
 
     def __str__(self) -> str:
         return f"Moderation settings of {self.site}"
@@ -109,7 +116,7 @@ class ModerationSettings(models.Model):
         found = cls.objects.filter(site=site).first()
         if found is not None:
             return found
-        settings_row, _ = cls.objects.get_or_create(site=site)
+        settings_row, _created = cls.objects.get_or_create(site=site)
         return settings_row
 
 
@@ -136,11 +143,13 @@ class Decision(models.Model):
     # A moderator decision that overrides the pipeline's outcome: a training label for the model.
     is_label = models.BooleanField(default=False)
     label = models.CharField(
-        max_length=16, blank=True, help_text="'toxic' or 'ok' when this decision is a training label."
+        max_length=16, blank=True, help_text=_("'toxic' or 'ok' when this decision is a training label.")
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["comment", "-created_at"]),
@@ -159,19 +168,25 @@ class Flag(models.Model):
     """A reader's report of a comment."""
 
     class Reason(models.TextChoices):
-        ABUSIVE = "abusive"
-        SPAM = "spam"
-        OFF_TOPIC = "off_topic"
-        ILLEGAL = "illegal"
+        ABUSIVE = "abusive", _("Abusive")
+        SPAM = "spam", _("Spam")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        ILLEGAL = "illegal", _("Illegal")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
     reason = models.CharField(max_length=16, choices=Reason.choices)
     explanation = models.TextField(blank=True)
     # "user:<id>" or "reader:<reader id>": one flag per reader per comment.
     reporter = models.CharField(max_length=80)
+    # How much the flag counts towards the threshold: the reporter's standing when flagging
+    # (see agora/moderation/reputation.py); flags from one network count once, at their highest.
+    weight = models.FloatField(default=1.0)
+    network_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
         constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="flag_once")]
         indexes = [models.Index(fields=["comment", "created_at"])]
 
@@ -183,17 +198,21 @@ class WordListEntry(models.Model):
     """A banned (reject) or suspect (hold) word or phrase of one site."""
 
     class Kind(models.TextChoices):
-        BANNED = "banned"
-        SUSPECT = "suspect"
+        BANNED = "banned", _("Banned")
+        SUSPECT = "suspect", _("Suspect")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="word_list")
     phrase = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BANNED)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True,
+        help_text=_("The language the entry is written in (e.g. de, ar): its inflected forms and "
+                    "spellings are matched too. Empty: matched as written."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "word list entry"
-        verbose_name_plural = "word list"
+        verbose_name = _("word list entry")
+        verbose_name_plural = _("word list")
         constraints = [models.UniqueConstraint(fields=["site", "phrase"], name="wordlist_unique_phrase")]
 
     def __str__(self) -> str:
@@ -205,6 +224,8 @@ class WordListState(models.Model):
 
     site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="word_list_state")
     defaults_loaded = models.BooleanField(default=False)
+    # The shipped languages whose default lists were loaded (each once: deletions stay deleted).
+    default_languages = models.JSONField(default=list, blank=True)
     version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
@@ -222,17 +243,19 @@ class Standing(models.Model):
     email = models.EmailField(blank=True, db_index=True)
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
     banned = models.BooleanField(default=False)
-    ban_reason = models.CharField(max_length=500, blank=True, help_text="Shown to the author.")
+    ban_reason = models.CharField(max_length=500, blank=True, help_text=_("Shown to the author."))
     suspended_until = models.DateTimeField(null=True, blank=True)
-    suspension_reason = models.CharField(max_length=500, blank=True, help_text="Shown to the author.")
+    suspension_reason = models.CharField(max_length=500, blank=True, help_text=_("Shown to the author."))
     always_premoderate = models.BooleanField(default=False)
-    trusted = models.BooleanField(default=False, help_text="Skips the trust ramp and link checks.")
+    trusted = models.BooleanField(default=False, help_text=_("Skips the trust ramp and link checks."))
     approved_count = models.PositiveIntegerField(default=0)
     # A user name that passed the word-list checks once need not be checked again.
     checked_name = models.CharField(max_length=80, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("author standing")
+        verbose_name_plural = _("author standings")
         constraints = [
             models.UniqueConstraint(fields=["site", "user"], condition=Q(user__isnull=False),
                                     name="standing_unique_user"),
@@ -247,6 +270,23 @@ class Standing(models.Model):
 
     def is_suspended(self, now: datetime | None = None) -> bool:
         return self.suspended_until is not None and self.suspended_until > (now or timezone.now())
+
+
+class NetworkBan(models.Model):
+    """A ban that also covers a network (/24, /48) the banned author posted from."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="network_bans")
+    standing = models.ForeignKey(Standing, on_delete=models.CASCADE, related_name="network_bans")
+    network_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["standing", "network_hash"],
+                                               name="network_ban_once")]
+        indexes = [models.Index(fields=["site", "network_hash"])]
+
+    def __str__(self) -> str:
+        return f"Network ban with {self.standing}"
 
 
 class AppendOnlyError(Exception):
@@ -282,7 +322,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["site", "-created_at"]),
                    models.Index(fields=["target_type", "target_id"])]
 
@@ -315,6 +356,8 @@ class Escalation(models.Model):
     )
 
     class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
         ordering = ["-started_at"]
         constraints = [models.UniqueConstraint(fields=["article"], condition=Q(ended_at__isnull=True),
                                                name="one_open_escalation_per_article")]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from agora import identity
 from agora.comments.models import Comment
-from agora.moderation import hook, ratelimits, scoring, standings, wordlists
+from agora.moderation import hook, ratelimits, reputation, scoring, standings, wordlists
 from agora.moderation.matcher import BANNED, Hit
 from agora.moderation.models import ModerationSettings, Standing
 from agora.moderation.sitesettings import settings_for
@@ -125,9 +125,11 @@ def _quoted(hits: Iterable[Hit]) -> str:
 
 def structure(context: Context) -> list[Finding]:
     """Empty, too long, closed: the services refuse these first; the checks stay here for
-    other callers (imports, re-moderation). Banned and suspended authors are refused."""
+    other callers (imports, re-moderation). Banned and suspended authors are refused, and slow
+    mode is decided here, before any costly phase."""
     sub = context.submission
     _refuse_banned_or_suspended(context)
+    _enforce_slow_mode(context)
     limit = min(context.site.max_comment_length, django_settings.MAX_COMMENT_LENGTH)
     if not sub.body.strip():
         return [Finding(Reason("structure", "empty", "The comment is empty."), REJECTED)]
@@ -145,6 +147,8 @@ def _refuse_banned_or_suspended(context: Context) -> None:
         if standing.banned:
             reason = f" Reason: {standing.ban_reason}" if standing.ban_reason else ""
             raise Refusal(f"You can no longer comment on {context.site.name}.{reason}", code="banned")
+    if standings.network_banned(context.site, identity.hash_network(context.submission.ip)):
+        raise Refusal(f"You can no longer comment on {context.site.name}.", code="banned")
     for standing in context.standings:
         if standing.is_suspended(now):
             until = timezone.localtime(standing.suspended_until).strftime("%Y-%m-%d %H:%M %Z")
@@ -239,10 +243,7 @@ def links(context: Context) -> list[Finding]:
 
 def repeats(context: Context) -> list[Finding]:
     sub = context.submission
-    if sub.editing is not None:
-        return []
-    _enforce_rate_limits(context)
-    if not context.settings.repeat_detection:
+    if sub.editing is not None or not context.settings.repeat_detection:
         return []
     text = " ".join(context.normalized.text.split())
     if len(text) < REPEAT_MIN_LENGTH:
@@ -260,21 +261,6 @@ def repeats(context: Context) -> list[Finding]:
     return []
 
 
-def _enforce_rate_limits(context: Context) -> None:
-    settings = context.settings
-    window = max(1, settings.rate_window_seconds)
-    network = identity.network_of(context.submission.ip)
-    checks = [(settings.rate_limit_per_author, f"author:{context.author_key}", context.author_key),
-              (settings.rate_limit_per_ip, f"net:{network}", network)]
-    for limit, key, who in checks:
-        if not limit or not who:
-            continue
-        count, retry_after = ratelimits.hit(f"{context.site.pk}:{key}", window)
-        if count > limit:
-            raise Refusal(f"You are posting too fast. Try again in {retry_after} seconds.",
-                          code="rate_limited", throttled=True)
-
-
 # ---- 6 toxicity model ----------------------------------------------------------------------------
 
 def model(context: Context) -> list[Finding]:
@@ -286,9 +272,12 @@ def model(context: Context) -> list[Finding]:
     context.model_scores = outcome.scores
     findings: list[Finding] = []
     if outcome.unsupported:
+        # Scores of a language the model does not read mean nothing: a person decides (the
+        # site may publish such comments instead, still marked with the reason).
+        held = PENDING if context.settings.hold_unsupported_languages else ANNOTATE
         findings.append(Finding(Reason("model", "language_unsupported",
                                        f"The model does not read this language ({outcome.language}).",
-                                       scores=outcome.scores)))
+                                       scores=outcome.scores), held))
     strongest, labels = ANNOTATE, []
     for label, levels in context.settings.model_thresholds.items():
         score = outcome.scores.get(label)
@@ -316,11 +305,13 @@ def model(context: Context) -> list[Finding]:
 
 def trust(context: Context) -> list[Finding]:
     sub = context.submission
-    _enforce_slow_mode(context)
     if context.trusted:
         return []
     standing = context.own_standing
     settings = context.settings
+    flood = _new_reader_flood(context)
+    if flood:
+        return [flood]
     if standing is not None and standing.always_premoderate:
         return [Finding(Reason("trust", "author_premoderated",
                                "Every comment of this author is reviewed first."), PENDING)]
@@ -339,9 +330,25 @@ def trust(context: Context) -> list[Finding]:
     return []
 
 
+def _new_reader_flood(context: Context) -> Finding | None:
+    """A new anonymous reader from a network that was handed many reader tokens within the hour:
+    likely one person rotating tokens. Held for a moderator, who sees the count."""
+    sub = context.submission
+    threshold = django_settings.READER_TOKEN_FLOOD_PER_HOUR
+    if sub.author is not None or not sub.reader_id or not threshold or sub.editing is not None:
+        return None
+    issued = reputation.new_tokens_last_hour(sub.ip)
+    if issued < threshold or context.approved_comments(1):
+        return None
+    return Finding(Reason("trust", "reader_token_flood",
+                          f"{issued} new reader tokens went to this network in the last hour; "
+                          "this reader has no approved comment yet."), PENDING)
+
+
 def _enforce_slow_mode(context: Context) -> None:
+    # An edit counts like a post: rewriting a comment again and again is a way to flood too.
     seconds = context.article.slow_mode_seconds
-    if not seconds or context.submission.editing is not None or not context.author_key:
+    if not seconds or not context.author_key:
         return
     author = context.submission.author
     if author is not None and (author.is_staff or author.is_superuser):

@@ -186,6 +186,8 @@ class Card:
     flag_notes: list[str]
     parent_excerpt: str = ""
     decided_by: str = ""
+    # The author's edit after a decision, word by word ({"op", "text"}), when there was one.
+    edit_diff: list[dict[str, str]] = field(default_factory=list)
     # Links built once per page from URL prefixes (reversing hundreds of URLs costs real time).
     urls: dict[str, str] = field(default_factory=dict)
 
@@ -260,6 +262,7 @@ def _card(comment: Comment, parent_body: str, links: _Links) -> Card:
         parent_excerpt=_excerpt(parent_body),
         decided_by=latest_moderator.actor.get_username() if latest_moderator and latest_moderator.actor
         else "",
+        edit_diff=next((list(r["diff"]) for r in reasons if isinstance(r, dict) and r.get("diff")), []),
     )
     card.urls = links.for_comment(comment, card.author_key)
     return card

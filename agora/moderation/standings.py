@@ -14,10 +14,11 @@ from django.db.models import Q
 
 from agora.accounts.models import User
 from agora.comments.models import Site
-from agora.moderation.models import Standing
+from agora.moderation.models import NetworkBan, Standing
 
 _GENERATION = "moderation:standings-generation:{site_id}"
 _ENTRY = "moderation:standings:{site_id}:{generation}:{who}"
+_NETWORK_ENTRY = "moderation:network-ban:{site_id}:{generation}:{network}"
 _TTL_SECONDS = 300
 
 
@@ -60,5 +61,18 @@ def matching(site: Site, *, user: User | None, reader_id: str, email: str) -> li
         if email:
             match |= Q(email__iexact=email)
         found = list(Standing.objects.filter(Q(site=site) & match))
+        cache.set(key, found, _TTL_SECONDS)
+    return found
+
+
+def network_banned(site: Site, network_hash: str) -> bool:
+    """Whether a ban in force covers this network (hashed) on the site."""
+    if not network_hash:
+        return False
+    key = _NETWORK_ENTRY.format(site_id=site.pk, generation=_generation(site.pk), network=network_hash)
+    found = cache.get(key)
+    if found is None:
+        bans = NetworkBan.objects.filter(site=site, network_hash=network_hash, standing__banned=True)
+        found = bans.exists()
         cache.set(key, found, _TTL_SECONDS)
     return found

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 PALETTE = {"approved": "#2e7d32", "pending": "#f9a825", "rejected": "#c62828", "bar": "#1565c0"}
 
@@ -66,7 +67,8 @@ def stacked_bars(title: str, labels: Sequence[str], series: Sequence[Series], *,
     parts.append(_axis(left, top, plot_h, width, peak))
     parts.append(_legend(series, width))
     description = ", ".join(f"{s.name} {int(sum(s.values))}" for s in series)
-    return _frame(width, height, title, f"Totals: {description}", mark_safe("".join(parts)))
+    totals = _("Totals: %(figures)s") % {"figures": description}
+    return _frame(width, height, title, totals, mark_safe("".join(parts)))
 
 
 def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, unit: str = "%",
@@ -92,8 +94,9 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, u
                                      _num(left + i * step), height - 8, label))
     parts.append(_axis(left, top, plot_h, width, maximum, unit))
     parts.append(_legend(series, width))
+    latest = _("%(series)s: latest %(value)s")
     description = "; ".join(
-        f"{s.name}: latest {_num(s.values[-1]) if s.values else 0}{unit}" for s in series
+        latest % {"series": s.name, "value": f"{_num(s.values[-1]) if s.values else 0}{unit}"} for s in series
     )
     return _frame(width, height, title, description, mark_safe("".join(parts)))
 
@@ -120,8 +123,9 @@ def horizontal_bars(title: str, rows: Sequence[tuple[str, float, str]], *, width
             _num(label_w + bar_w + 4), y + 14, _num(value),
         ))
     if not rows:
-        parts.append(format_html('<text x="0" y="18" font-size="12" fill="#555">{}</text>', "Nothing yet."))
-    return _frame(width, height, title, f"{len(rows)} rows", mark_safe("".join(parts)))
+        nothing = _("Nothing yet.")
+        parts.append(format_html('<text x="0" y="18" font-size="12" fill="#555">{}</text>', nothing))
+    return _frame(width, height, title, _("%(count)d rows") % {"count": len(rows)}, mark_safe("".join(parts)))
 
 
 def histogram(title: str, bins: Sequence[tuple[str, float]], *, width: int = 340, height: int = 140,

@@ -29,11 +29,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import make_aware
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agora.comments.models import Comment
 from agora.errors import AgoraError, InvalidInput
-from agora.moderation import actions, authors, dashboard, queues
+from agora.moderation import actions, authors, dashboard, names, queues
 from agora.moderation.models import AuditEntry, Escalation
 from agora.moderation.permissions import (
     article_for,
@@ -72,7 +74,7 @@ def _answer(request: HttpRequest, fallback: str, run: Callable[[], dict[str, Any
         return _back(request, fallback)
     if _wants_json(request):
         return JsonResponse(result)
-    messages.success(request, result.get("message", "Done."))
+    messages.success(request, result.get("message") or _("Done."))
     return _back(request, fallback)
 
 
@@ -88,7 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def queue(request: HttpRequest, queue: str) -> HttpResponse:
     if queue not in queues.QUEUES:
-        raise Http404("No such queue.")
+        raise Http404(_("No such queue."))
     site_ids = moderated_site_ids(request.user)
     filters = queues.Filters.from_query(request.GET)
     offset = _int(request.GET.get("offset"), 0, 0, 10_000_000)
@@ -108,6 +110,7 @@ def queue(request: HttpRequest, queue: str) -> HttpResponse:
         "offset": offset,
         "next_offset": offset + len(cards) if len(cards) == queues.PAGE_SIZE else None,
         "queue_status": queue if queue in ("pending", "rejected", "approved") else "",
+        "script_messages": names.script_messages(),
         "live": _live_feeds(request, filters),
         "escalations": list(Escalation.objects.filter(ended_at__isnull=True, article__site_id__in=site_ids)
                             .select_related("article").order_by("-started_at")[:10]),
@@ -137,14 +140,15 @@ _COMMENT_ACTIONS = {"approve": actions.approve, "reject": actions.reject, "undo"
 @moderator_required
 def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpResponse:
     if action not in _COMMENT_ACTIONS:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     comment = comment_for(request.user, comment_id)
     previous = comment.status
 
     def run() -> dict[str, Any]:
         _COMMENT_ACTIONS[action](comment, request.user)
         return {"id": comment.pk, "status": comment.status, "previous": previous,
-                "message": f"Comment {comment.pk} {comment.status}."}
+                "message": _("Comment %(id)s %(status)s.") % {
+                    "id": comment.pk, "status": names.name("status", comment.status)}}
 
     return _answer(request, reverse("moderation:queue", args=["pending"]), run)
 
@@ -159,21 +163,22 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
         comments = list(Comment.objects.select_related("site", "article")
                         .filter(pk__in=wanted, site_id__in=moderated_site_ids(request.user)))
         if len(comments) != len(wanted):
-            raise Http404("No such comment.")
+            raise Http404(_("No such comment."))
         changed = actions.bulk(comments, request.POST.get("action", ""), request.user)
         return {"changed": changed, "ids": sorted(wanted),
-                "message": f"{changed} comment{'s' if changed != 1 else ''} changed."}
+                "message": ngettext("%(count)d comment changed.", "%(count)d comments changed.",
+                                    changed) % {"count": changed}}
 
     return _answer(request, reverse("moderation:queue", args=["pending"]), run)
 
 
 def _ids(raw: list[str]) -> set[int]:
     if not raw:
-        raise InvalidInput("Select at least one comment.", field="ids")
+        raise InvalidInput(_("Select at least one comment."), field="ids")
     if len(raw) > MAX_BULK:
-        raise InvalidInput(f"Act on at most {MAX_BULK} comments at once.", field="ids")
+        raise InvalidInput(_("Act on at most %(count)d comments at once.") % {"count": MAX_BULK}, field="ids")
     if not all(value.isdigit() for value in raw):
-        raise InvalidInput("Comment ids are numbers.", field="ids")
+        raise InvalidInput(_("Comment ids are numbers."), field="ids")
     return {int(value) for value in raw}
 
 
@@ -197,8 +202,10 @@ def author_action(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     def run() -> dict[str, Any]:
         standing = authors.standing(identity, site)
         authors.act(standing, request.user, request.POST.get("action", ""),
-                    reason=request.POST.get("reason", ""), hours=_int(request.POST.get("hours"), 0, 0, 10**6))
-        return {"message": f"{identity.label} on {site.name}: saved."}
+                    reason=request.POST.get("reason", ""), hours=_int(request.POST.get("hours"), 0, 0, 10**6),
+                    who=identity, cover=request.POST.getlist("cover"))
+        saved = _("%(author)s on %(site)s: saved.")
+        return {"message": saved % {"author": identity.label, "site": site.name}}
 
     return _answer(request, fallback, run)
 
@@ -239,9 +246,10 @@ def _article_action(request: HttpRequest, article: Any) -> dict[str, Any]:
         "end_escalation": lambda: actions.end_escalation(article, user, reason),
     }
     if action not in toggles:
-        raise InvalidInput(f"Article actions are: {', '.join(toggles)}.", field="action")
+        raise InvalidInput(_("Article actions are: %(actions)s.") % {"actions": ", ".join(toggles)},
+                           field="action")
     toggles[action]()
-    return {"message": "Article settings saved.", "is_closed": article.is_closed,
+    return {"message": _("Article settings saved."), "is_closed": article.is_closed,
             "premoderate": article.premoderate, "slow_mode_seconds": article.slow_mode_seconds}
 
 
@@ -342,7 +350,7 @@ def _asset(name: str) -> bytes:
 def asset(request: HttpRequest, name: str) -> HttpResponse:
     """The workspace's own script and style, served without a static-files setup."""
     if name not in _ASSETS:
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     response = HttpResponse(_asset(name), content_type=f"{_ASSETS[name]}; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PerspectiveConfig(AppConfig):
     name = "agora.perspective"
     label = "perspective"
-    verbose_name = "Perspective-compatible API"
+    verbose_name = _("Perspective-compatible API")

@@ -105,7 +105,7 @@ def test_moderators_get_a_digest_of_held_comments_and_escalation_alerts(
                             Comment.Status.PENDING)
     assert notify.send_moderator_digest(site.pk) == 2
     (digest,) = mailbox.wait_for(1)
-    assert digest["To"] == "mod@example.org" and "2 comment(s)" in digest["Subject"]
+    assert digest["To"] == "mod@example.org" and "2 comments" in digest["Subject"]
     assert "first held" in digest.get_content() and "second held" in digest.get_content()
     assert notify.send_moderator_digest(site.pk) == 0, "a digest lists each held comment once"
 

@@ -6,7 +6,7 @@ import pytest
 
 from agora.comments.models import Article, Comment
 from agora.moderation.models import AuditEntry, Decision, Flag
-from tests.api_client import post, reader_token
+from tests.api_client import aged_reader_token, post, reader_token
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +57,9 @@ def test_threshold_of_flags_holds_the_comment_and_keeps_counts_right(client, com
     mod_settings.save()
     article = Article.objects.get()
     assert article.comment_count == 1
-    assert flag(client, comment_id, reader_token(client))[0] == 201
+    assert flag(client, comment_id, aged_reader_token(client))[0] == 201
     assert Comment.objects.get(pk=comment_id).status == "approved"
-    assert flag(client, comment_id, reader_token(client), reason="spam")[0] == 201
+    assert flag(client, comment_id, aged_reader_token(client), reason="spam")[0] == 201
 
     comment = Comment.objects.get(pk=comment_id)
     assert comment.status == "pending"

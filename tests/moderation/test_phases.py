@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from agora import identity
 from agora.comments.models import Article, Comment
-from agora.moderation import ratelimits
 from agora.moderation.models import Standing
 from agora.moderation.pipeline import Refusal, Submission, moderate
 from tests.api_client import post, reader_token
@@ -150,43 +149,6 @@ def test_networks_are_slash_24_and_slash_48():
     assert identity.network_of("::ffff:198.51.100.4") == "198.51.100.0/24"
     assert identity.network_of("not an ip") == ""
     assert identity.network_of("127.0.0.1") == identity.network_of("::1") == ""
-
-
-def test_rate_limit_counters_are_shared_through_redis(redis_url):
-    from django.core.cache.backends.redis import RedisCache
-
-    first = RedisCache(redis_url, {"KEY_PREFIX": "agora-test"})
-    second = RedisCache(redis_url, {"KEY_PREFIX": "agora-test"})  # another server process
-    original = ratelimits.cache
-    try:
-        for client, expected in ((first, 1), (second, 2), (first, 3)):
-            ratelimits.cache = client
-            count, _ = ratelimits.hit("net:203.0.113.0/24", 60)
-            assert count == expected
-    finally:
-        ratelimits.cache = original
-
-
-def test_concurrent_hits_through_redis_are_all_counted(redis_url):
-    from django.core.cache.backends.redis import RedisCache
-
-    clients = [RedisCache(redis_url, {"KEY_PREFIX": "agora-test"}) for _ in range(4)]
-    counts: list[int] = []
-
-    def hammer(client):
-        for _ in range(25):
-            key = ratelimits._safe("author:x")
-            bucket = int(time.time() // 600)
-            counter = f"moderation:rate:{key}:{bucket}"
-            client.add(counter, 0, 601)
-            counts.append(client.incr(counter))
-
-    threads = [threading.Thread(target=hammer, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(counts) == list(range(1, 101))
 
 
 # ---- trust, pre-moderation, slow mode ------------------------------------------------------------

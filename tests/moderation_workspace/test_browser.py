@@ -130,7 +130,7 @@ def test_keyboard_moderation_publishes_comments_in_the_widget(server, chromium_p
         assert page.locator(f"{second_card}.selected").count() == 1
         page.keyboard.press("Shift+A")
         page.wait_for_function(
-            "() => document.getElementById('announce').textContent.includes('1 comments approved')")
+            "() => document.getElementById('announce').textContent.includes('Approved: 1.')")
         assert pending_count.inner_text() == "0"
 
         reader.reload()
@@ -139,7 +139,7 @@ def test_keyboard_moderation_publishes_comments_in_the_widget(server, chromium_p
 
         # A comment held while the queue is open is announced without a reload.
         assert post_comment(base, "Posted while the moderator watches.")["result"] == "pending"
-        page.locator("#live-news", has_text="1 new held comment.").wait_for()
+        page.locator("#live-news", has_text="New held comments: 1.").wait_for()
         assert pending_count.inner_text() == "1"
 
     published = thread(base)

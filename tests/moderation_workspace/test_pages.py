@@ -41,9 +41,9 @@ def test_card_shows_context_highlights_reasons_and_scores(mod_client, site):
            'go away &amp; stay away.' in html
     assert "<b>idiot</b>" not in html and "Bridge &lt;vote&gt;" in html
     assert "The council should decide." in html  # the parent, for context
-    assert "wordlist: banned_word" in html and "model: insult" in html and "flag: abusive (1)" in html
+    assert "word list: banned word" in html and "model: insult" in html and "flag: abusive (1)" in html
     assert "Name-calling &lt;again&gt;" in html
-    assert 'aria-label="insult"' in html and 'style="width: 93%"' in html
+    assert 'aria-label="insult"' in html and 'style="inline-size: 93%"' in html
     assert f'href="/moderate/authors/reader/{held.reader_id}"' in html
     assert re.search(r'Pending <span class="count">1</span>', html)
     assert re.search(r'Flagged <span class="count">1</span>', html)

@@ -1,1 +1,1 @@
-"""The shipped default word list (wordlist_en.txt)."""
+"""The shipped default word lists, one per language: wordlist_<language>.txt."""

@@ -71,6 +71,7 @@ async function api(path, method, body) {
   try {
     const headers = {"X-Agora-Reader": await token()};
     if (body) headers["Content-Type"] = "application/json";
+    if (path === "/comments") headers["Idempotency-Key"] = crypto.randomUUID?.() || Date.now() + "-" + Math.random();
     response = await fetch(API + "/api/v1" + path, {method: method || "GET", headers,
       body: body && JSON.stringify(body)});
   } catch (e) {

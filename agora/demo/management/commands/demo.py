@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from agora.comments.models import Article, Comment, Site
 from agora.demo import content
 from agora.demo.views import DEMO_SITE, story_url
 from agora.dsa import demo as dsa_demo
+from agora.i18n.languages import CODES
 
 ADMIN_USERNAME = "admin"
 
@@ -23,11 +24,16 @@ ADMIN_USERNAME = "admin"
 class Command(BaseCommand):
     help = "Create the demo site with its stories and discussions, and an admin account."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--lang", choices=sorted(CODES),
+                            help="The newspaper's language: its pages, widget and the admin's workspace.")
+
     def handle(self, *args: object, **options: object) -> None:
         site = self._site()
         loaded = sum(self._story(site, story) for story in content.STORIES)
         dsa_demo.seed(site, story_url(content.STORIES[0].slug))
         password = self._admin_password()
+        language = self._language(site, options.get("lang"))
         base = settings.PUBLIC_URL
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready ({loaded} new discussion(s) loaded).\n"
@@ -35,7 +41,16 @@ class Command(BaseCommand):
             f"  An article:  {story_url(content.STORIES[0].slug)}\n"
             f"  Admin:       {base}/admin/  user '{ADMIN_USERNAME}', password '{password}'\n"
             f"  API docs:    {base}/api/v1/docs\n"
+            f"  Language:    {language} (agora demo --lang {' | '.join(sorted(CODES))})\n"
         ))
+
+    def _language(self, site: Site, wanted: str | None) -> str:
+        """Without --lang the demo keeps the language it had."""
+        if wanted:
+            Site.objects.filter(pk=site.pk).update(language=wanted)
+            User.objects.filter(username=ADMIN_USERNAME).update(language=wanted)
+            return wanted
+        return site.language
 
     def _site(self) -> Site:
         site, _ = Site.objects.get_or_create(

@@ -15,6 +15,15 @@
   var announcer = document.getElementById("announce");
   var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
   var history = [];  // cards acted on, most recent last, for "u"
+  // Translated texts from the page (the server renders them in the moderator's language).
+  var catalogue = JSON.parse((document.getElementById("queue-messages") || {}).textContent || "{}");
+  function t(key, values) {
+    var text = catalogue[key] || key;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole;
+    });
+  }
+  function statusName(status) { return t("status_" + status); }
 
   function cards() { return Array.prototype.slice.call(queue.querySelectorAll(".card")); }
   function current() {
@@ -48,7 +57,7 @@
   function setStatus(card, status) {
     card.dataset.status = status;
     var label = card.querySelector(".status");
-    if (label) label.textContent = status;
+    if (label) label.textContent = statusName(status);
     card.classList.toggle("decided", status !== card.dataset.queueStatus);
   }
 
@@ -65,7 +74,7 @@
       body: body,
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) throw new Error(data.message || ("The server answered " + response.status));
+        if (!response.ok) throw new Error(data.message || t("server_answered", { status: response.status }));
         return data;
       });
     });
@@ -94,7 +103,7 @@
         } else {
           history.push(card);
         }
-        announce("Comment by " + card.dataset.author + " " + data.status + ".");
+        announce(t("decided", { author: card.dataset.author, status: statusName(data.status) }));
       })
       .catch(function (error) {
         if (optimistic) {
@@ -102,7 +111,7 @@
           adjustCount(optimistic, -1);
           adjustCount(before, +1);
         }
-        announce("Not saved: " + error.message);
+        announce(t("not_saved", { error: error.message }));
         card.classList.add("failed");
       })
       .finally(function () { card.classList.remove("busy"); });
@@ -111,7 +120,7 @@
   function undo() {
     var card = current();
     if (!card || history.indexOf(card) < 0) card = history[history.length - 1];
-    if (!card) { announce("Nothing to undo."); return; }
+    if (!card) { announce(t("nothing_to_undo")); return; }
     focusCard(card);
     act(card, "undo");
   }
@@ -121,7 +130,7 @@
     var box = card.querySelector("input.select");
     box.checked = !box.checked;
     card.classList.toggle("selected", box.checked);
-    announce((box.checked ? "Selected" : "Unselected") + ", " + selected().length + " selected.");
+    announce(t(box.checked ? "selected" : "unselected", { count: selected().length }));
   }
   function selected() {
     return cards().filter(function (card) { return card.querySelector("input.select").checked; });
@@ -129,7 +138,7 @@
 
   function bulk(action) {
     var chosen = selected();
-    if (!chosen.length) { announce("Select comments first with x."); return; }
+    if (!chosen.length) { announce(t("select_first")); return; }
     var status = action === "approve" ? "approved" : "rejected";
     var body = new FormData();
     body.append("action", action);
@@ -149,7 +158,7 @@
           card.classList.remove("selected");
           history.push(card);
         });
-        announce(data.changed + " comments " + status + ".");
+        announce(t(action === "approve" ? "bulk_approved" : "bulk_rejected", { count: data.changed }));
       })
       .catch(function (error) {
         chosen.forEach(function (card) {
@@ -157,7 +166,7 @@
           adjustCount(before[card.dataset.id], +1);
           setStatus(card, before[card.dataset.id]);
         });
-        announce("Not saved: " + error.message);
+        announce(t("not_saved", { error: error.message }));
       });
   }
 
@@ -223,7 +232,7 @@
         var data = JSON.parse(event.data);
         if (document.getElementById("card-" + data.id)) return;
         fresh += 1;
-        news.querySelector("span").textContent = fresh + " new held comment" + (fresh === 1 ? "" : "s") + ".";
+        news.querySelector("span").textContent = t("new_held", { count: fresh });
         news.querySelector("a").href = window.location.href;
         news.hidden = false;
         adjustCount("pending", +1);
@@ -235,7 +244,7 @@
         adjustCount(card.dataset.status, -1);
         adjustCount(data.status, +1);
         setStatus(card, data.status);
-        announce("Comment by " + card.dataset.author + " was " + data.status + " by someone else.");
+        announce(t("decided_elsewhere", { author: card.dataset.author, status: statusName(data.status) }));
       });
     });
   }

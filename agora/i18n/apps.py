@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class I18nConfig(AppConfig):
+    name = "agora.i18n"
+    label = "agora_i18n"
+    verbose_name = _("Languages")
