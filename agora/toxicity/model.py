@@ -35,9 +35,9 @@ LABELS: tuple[str, ...] = (
 )
 DEFAULT_PATH = Path(__file__).parent / "data" / "model.npz"
 _BASE_CACHE_SIZE = 256
-# Sentences the encoder also scores on its own. None: on held-out comments of several
-# sentences it scored no better with eight or two, at up to twice the CPU
-# (bench/toxicity/sentence_budget.py); the n-gram heads score every sentence anyway.
+# Sentences the encoder also scores on its own, the n-gram heads' strongest first. One: on
+# held-out comments of several sentences eight scored no better at 1.5 times the CPU
+# (bench/toxicity/sentence_budget.py); none let a long calm comment dilute one abusive sentence.
 ENCODER_SENTENCES = 1
 # Contributions inside quotes are damped when the comment condemns what it quotes.
 _COUNTER_DAMPING = 0.25

@@ -1,7 +1,7 @@
 """How many sentences the encoder should also score on its own (``Model.encoder_sentences``).
 
     nice -n 10 .venv/bin/python bench/toxicity/sentence_budget.py [--data /work/shared/data/train]
-        [--n 800] [--budgets 8,2,0]
+        [--n 800] [--budgets 8,2,1,0]
 
 Held-out comments of several sentences (fixed split, seed 0, English sources), scored with
 each budget: toxicity ROC-AUC and average precision, and the CPU time per comment. The
