@@ -18,6 +18,10 @@ from asgiref.sync import ThreadSensitiveContext
 from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.settings")
+# `agora serve --max-header-bytes` (AGORA_MAX_HEADER_BYTES). The h11 parser already refuses
+# header blocks that arrive over several reads beyond it; this refuses the rest exactly.
+MAX_HEADER_BYTES = int(os.environ.get("AGORA_MAX_HEADER_BYTES", "32768"))
+_TOO_LARGE = b"Request headers are larger than this server accepts.\n"
 
 
 def request_threads() -> int:
@@ -41,6 +45,9 @@ class PooledThreadsASGIHandler(ASGIHandler):
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             raise ValueError(f"Agora serves HTTP only, not {scope['type']}.")
+        if sum(len(name) + len(value) + 4 for name, value in scope["headers"]) > MAX_HEADER_BYTES:
+            await _refuse_headers(send)
+            return
         slot = min(range(len(self._executors)), key=self._busy.__getitem__)
         self._busy[slot] += 1
         try:
@@ -48,6 +55,12 @@ class PooledThreadsASGIHandler(ASGIHandler):
                 await self.handle(scope, receive, send)
         finally:
             self._busy[slot] -= 1
+
+
+async def _refuse_headers(send) -> None:
+    await send({"type": "http.response.start", "status": 431,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": _TOO_LARGE})
 
 
 django.setup(set_prefix=False)

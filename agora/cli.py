@@ -10,6 +10,9 @@ import os
 import sys
 
 _TOXICITY_COMMANDS = {"score", "model"}
+# nginx's default limits (4 header buffers of 8 kB); a client sending more is refused with a 400
+# before its headers take memory.
+DEFAULT_MAX_HEADER_BYTES = 32 * 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +54,9 @@ def _serve_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=_default_workers(),
                         help="worker processes (default: CPU count with Redis, else 1)")
     parser.add_argument("--log-level", default="warning")
+    parser.add_argument("--max-header-bytes", type=int,
+                        default=int(os.environ.get("AGORA_MAX_HEADER_BYTES", str(DEFAULT_MAX_HEADER_BYTES))),
+                        help="largest request line and headers a client may send (default 32768)")
     return parser
 
 
@@ -59,6 +65,7 @@ def serve(argv: list[str]) -> int:
     args = _serve_parser("agora serve").parse_args(argv)
     import uvicorn
 
+    os.environ["AGORA_MAX_HEADER_BYTES"] = str(args.max_header_bytes)  # read by agora.asgi
     uvicorn.run(
         "agora.asgi:application",
         host=args.host,
@@ -68,6 +75,10 @@ def serve(argv: list[str]) -> int:
         access_log=False,
         lifespan="off",
         proxy_headers=False,
+        # h11 is the parser that bounds what a client's request line and headers may take
+        # (httptools accepts any size).
+        http="h11",
+        h11_max_incomplete_event_size=args.max_header_bytes,
         # Open live streams end within this many seconds on shutdown; browsers reconnect.
         timeout_graceful_shutdown=10,
     )

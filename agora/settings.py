@@ -166,6 +166,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
+# Who may read /metrics: these networks (loopback by default), or a scraper that sends
+# `Authorization: Bearer <AGORA_METRICS_TOKEN>` (see docs/scaling.md).
+METRICS_TOKEN = config.get("metrics_token", "") or ""
+METRICS_ALLOWED_NETWORKS = config.get_list("metrics_allowed_networks", ["127.0.0.0/8", "::1/128"])
+
+# Reply notifications (double opt-in): e-mails per address and day, subscriptions per reader
+# token or account and day.
+REPLY_MAILS_PER_ADDRESS_PER_DAY = config.get_int("reply_mails_per_address_per_day", 20)
+CONFIRMATIONS_PER_ADDRESS_PER_DAY = config.get_int("confirmations_per_address_per_day", 3)
+SUBSCRIPTIONS_PER_READER_PER_DAY = config.get_int("subscriptions_per_reader_per_day", 20)
+
 # Requests per minute and API key on the Perspective-compatible endpoint.
 PERSPECTIVE_REQUESTS_PER_MINUTE = config.get_int("perspective_requests_per_minute", 600)
 
@@ -181,6 +192,9 @@ if PUBLIC_URL.startswith("https://"):
     SESSION_COOKIE_SAMESITE = "None"
     CSRF_COOKIE_SAMESITE = "None"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Browsers that once reached Agora over HTTPS never try plain HTTP again (SecurityMiddleware
+    # sends the header on secure responses). AGORA_HSTS_SECONDS=0 turns it off.
+    SECURE_HSTS_SECONDS = config.get_int("hsts_seconds", 365 * 24 * 3600)
 
 LOGIN_URL = "accounts-login"
 AUTHENTICATION_BACKENDS = ["agora.accounts.backends.ThrottledModelBackend"]

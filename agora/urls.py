@@ -8,6 +8,9 @@ from agora.api import api
 from agora.comments import views as comment_views
 from agora.demo import views as demo_views
 
+# API clients get JSON errors (413 for an oversized body) rather than Django's HTML page.
+handler400 = "agora.api.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

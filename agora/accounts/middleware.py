@@ -1,8 +1,8 @@
 """Hardening middleware: who may frame Agora's own pages, and NUL-free API input.
 
-Reader-facing pages (the demo newspaper, permalinks) may be framed by Agora itself and by
-the origins some site allows; the admin, the moderation workspace and the account pages by
-nobody (clickjacking of privileged actions).
+Reader-facing pages (the demo newspaper) may be framed by Agora itself and by the origins of
+the site they belong to (`framable_by`), never by another site's; the admin, the moderation
+workspace and the account pages by nobody (clickjacking of privileged actions).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from django.http import HttpRequest, HttpResponse
 
-from agora.comments.cors import allowed_origins
+from agora.comments.models import Site
 
 PRIVATE_PREFIXES = ("/admin/", "/moderate/", "/accounts/")
 # API answers are data, never documents: should a browser ever render one, it may load and
@@ -39,12 +39,19 @@ class FrameAncestorsMiddleware:
         elif request.path.startswith(PRIVATE_PREFIXES):
             response._csp_replace = {"frame-ancestors": ["'none'"]}
         elif is_html:
-            origins = sorted(o for o in allowed_origins() if _ORIGIN.match(o))
+            origins = sorted({o.rstrip("/") for o in getattr(response, "frame_origins", ())
+                              if _ORIGIN.match(o.rstrip("/"))})
             response._csp_replace = {"frame-ancestors": ["'self'", *origins]}
             if origins:
                 # X-Frame-Options cannot list origins; browsers that know CSP use frame-ancestors.
                 response.xframe_options_exempt = True
         return response
+
+
+def framable_by(response: HttpResponse, site: Site | None) -> HttpResponse:
+    """Let the origins of `site` frame this reader page (and no other site's)."""
+    response.frame_origins = tuple(site.allowed_origins or ()) if site is not None else ()
+    return response
 
 
 def _without_nul(value: Any) -> Any:

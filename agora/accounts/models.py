@@ -12,8 +12,9 @@ from agora.i18n.languages import LANGUAGES
 class User(AbstractUser):
     """A person with an account: reader, moderator or admin.
 
-    Local accounts use their lower-cased e-mail address as username; accounts created by a
-    publisher's single sign-on are named `sso:<site slug>:<publisher's user id>`.
+    Local accounts use their lower-cased e-mail address as username. Accounts created by a
+    publisher's single sign-on are keyed by (`sso_site`, `sso_subject`), the publisher's user
+    id as given; their username `sso:<site slug>:<hash of the id>` only has to be unique.
     """
 
     display_name = models.CharField(max_length=80, blank=True)
@@ -28,6 +29,13 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=LANGUAGES, blank=True,
         help_text=_("Language of Agora's pages and e-mails for this account. Empty: the browser's."))
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["sso_site", "sso_subject"],
+                                    condition=models.Q(sso_site__isnull=False),
+                                    name="one_user_per_sso_subject"),
+        ]
 
     def public_name(self) -> str:
         return self.display_name or self.username

@@ -13,6 +13,7 @@ nested form (`{"jti", "iat", "exp", "user": {"id", "email", "username", "role"}}
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 
@@ -128,17 +129,22 @@ def _claim_jti(site: Site, claims: SsoClaims) -> None:
         raise _refuse("This sign-on token was used already.", "sso_replayed")
 
 
+def sso_username(site_slug: str, subject: str) -> str:
+    """Unique and short whatever the publisher's id (up to 200 characters): the account itself is
+    keyed by site and subject, never by a cut-down name."""
+    return f"sso:{site_slug}:{hashlib.sha256(subject.encode()).hexdigest()[:40]}"
+
+
 def sign_in(site: Site, token: str) -> User:
     """Create or update the site's user from a verified token."""
     claims = decode(site, token)
     display_name = clean_display_name(claims.name, site)
     _claim_jti(site, claims)
-    username = f"sso:{site.slug}:{claims.subject}"[:150]
     with transaction.atomic():
         user, created = User.objects.select_for_update().get_or_create(
-            username=username,
-            defaults={"email": claims.email, "display_name": display_name, "sso_site": site,
-                      "sso_subject": claims.subject, "email_verified": bool(claims.email)},
+            sso_site=site, sso_subject=claims.subject,
+            defaults={"username": sso_username(site.slug, claims.subject), "email": claims.email,
+                      "display_name": display_name, "email_verified": bool(claims.email)},
         )
         if not user.is_active:
             raise Forbidden("This account is disabled.", code="account_disabled")

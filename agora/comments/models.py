@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, connections, models, router
@@ -67,6 +68,17 @@ class Site(models.Model):
         if not origin:
             return True  # same-origin requests and server-to-server calls carry no Origin
         return origin.rstrip("/") in {o.rstrip("/") for o in self.allowed_origins}
+
+    def owns_url(self, url: str) -> bool:
+        """Whether `url` is on one of the site's own origins (scheme, host and port), or on
+        Agora's own (its pages, such as the demo newspaper, are never someone else's)."""
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            return False
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        agora = urlsplit(settings.PUBLIC_URL)
+        own = {o.rstrip("/").lower() for o in self.allowed_origins} | {f"{agora.scheme}://{agora.netloc}".lower()}
+        return origin in own
 
 
 class ArticleManager(models.Manager):

@@ -120,6 +120,10 @@ def _article_for_post(site: Site, url: str, title: str) -> Article:
     if not site.auto_register_articles:
         raise NotFound("This article is not registered for comments.", code="article_not_found",
                        field="url")
+    if not site.owns_url(url):
+        # Permalinks redirect to the article: only the site's own pages may become one.
+        raise InvalidInput(f"The article URL must be on one of {site.name}'s own origins.",
+                           code="url_not_on_site", field="url")
     try:
         with transaction.atomic():
             return Article.objects.create(site=site, url=canonical_url(url), title=title[:500])

@@ -37,4 +37,8 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
         return HttpResponse("No such comment.", status=404, content_type="text/plain")
     if comment.status != Comment.Status.APPROVED:
         return HttpResponse("No such comment.", status=404, content_type="text/plain")
+    if not comment.site.owns_url(comment.article.url):
+        # Never a redirect off the site's own origins (an article registered elsewhere).
+        return HttpResponse("This comment's article is not on its site's own pages.", status=404,
+                            content_type="text/plain")
     return HttpResponseRedirect(f"{comment.article.url}#agora-comment-{comment.pk}")

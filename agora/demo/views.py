@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from agora.accounts.middleware import framable_by
 from agora.comments import threads
 from agora.comments.models import Article, Site
 from agora.demo import content
@@ -36,7 +37,8 @@ def front_page(request: HttpRequest) -> HttpResponse:
         counts = dict(Article.objects.filter(site=site).values_list("url", "comment_count"))
     stories = [{"story": story, "url": story_url(story.slug), "count": counts.get(story_url(story.slug), 0)}
                for story in content.STORIES]
-    return _render(request, "demo/front.html", {"stories": stories, "site": DEMO_SITE}, site)
+    response = _render(request, "demo/front.html", {"stories": stories, "site": DEMO_SITE}, site)
+    return framable_by(response, site)
 
 
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -49,6 +51,6 @@ def article_page(request: HttpRequest, slug: str) -> HttpResponse:
         page = threads.build_page(article, threads.PageRequest(full=True))
         comments = [{**c, "indent": min(c["depth"], 6)} for c in page["comments"]]
     site = article.site if article else Site.objects.filter(slug=DEMO_SITE).first()
-    return _render(request, "demo/article.html", {
+    return framable_by(_render(request, "demo/article.html", {
         "story": story, "comments": comments, "site": DEMO_SITE, "url": story_url(slug),
-    }, site)
+    }, site), site)

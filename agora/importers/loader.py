@@ -89,6 +89,9 @@ class ImportOptions:
     base_url: str = ""  # prefix for sources that store relative paths (isso, some Disqus threads)
     progress: bool = True
     verdict_sink: VerdictSink | None = None
+    # History keeps its place: the rules about posting now (closed thread, pre-moderation, trust
+    # ramp...) do not apply. An audit asks what Agora would do to the comments as if posted today.
+    as_history: bool = True
 
 
 @dataclass
@@ -216,7 +219,8 @@ class Loader:
     def _verdict(self, record: CommentRecord) -> pipeline.Verdict | pipeline.Refusal:
         submission = pipeline.Submission(
             site=self.site, article=self._article(record.article_key), body=record.body,
-            author_name=record.author_name, author_email=_clean_email(record.author_email))
+            author_name=record.author_name, author_email=_clean_email(record.author_email),
+            imported=self.options.as_history)
         try:
             return pipeline.moderate(submission)
         except pipeline.Refusal as refusal:

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from agora.comments.models import Site
 from agora.importers.formats import agora
+from agora.importers.formats.encodings import head_text
 from agora.importers.formats.source import open_binary
 from agora.importers.loader import ImportOptions, Summary, run_import
 from agora.importers.records import ImportFormatError
@@ -27,7 +28,7 @@ def detect_format(path: str) -> str:
     """Guess the format from the first bytes (used by `agora audit` without --format)."""
     with open_binary(path) as stream:
         head = stream.read(4096)
-    text = head.decode("utf-8", "replace")
+    text = head_text(head)
     if head.startswith(b"SQLite format 3"):
         return "isso"
     if "<disqus" in text:

@@ -97,7 +97,7 @@ def record_finding(comment: Comment, verdict: pipeline.Verdict) -> None:
 
 def audit_options(progress: bool) -> ImportOptions:
     return ImportOptions(status="site", base_url=AUDIT_BASE_URL, progress=progress,
-                         verdict_sink=record_finding)
+                         verdict_sink=record_finding, as_history=False)
 
 
 def entries(site: Site) -> Iterator[Entry]:

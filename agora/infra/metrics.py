@@ -10,10 +10,13 @@ Without it each process reports its own figures.
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import os
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import (
     CollectorRegistry,
@@ -69,6 +72,25 @@ def render(queue_depths: dict[str, int] | None = None,
     for (status, rule), count in (recent_decisions or {}).items():
         recent.labels(status=status, rule=rule).set(count)
     return generate_latest(registry) + generate_latest(queue_registry)
+
+
+def may_scrape(request: HttpRequest) -> bool:
+    """`/metrics` answers scrapers from AGORA_METRICS_ALLOWED_NETWORKS (loopback by default) and
+    anyone presenting `Authorization: Bearer <AGORA_METRICS_TOKEN>` when a token is set."""
+    token = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return True
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(address in network for network in _allowed_networks())
+
+
+def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(entry.strip(), strict=False)
+            for entry in settings.METRICS_ALLOWED_NETWORKS if entry.strip()]
 
 
 def _route(request: HttpRequest) -> str:

@@ -1,5 +1,5 @@
 """The background jobs, as Dramatiq actors on the task queue (`agora.infra.queue`): webhook
-deliveries, reply notifications, the moderators' digest, escalation alerts.
+deliveries, reply notifications and their opt-in confirmations, the moderators' digest, escalation alerts.
 
 They run in the worker (or on a background thread of the process without Redis), never in a
 request: SMTP and webhook receivers may be slow or down.
@@ -34,6 +34,11 @@ def comment_changed(comment_id: int, change: str, before: str = "") -> None:
 @dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
 def send_reply_notifications(comment_id: int) -> None:
     notify.send_reply_notifications(comment_id)
+
+
+@dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)
+def send_subscription_confirmation(subscription_id: int) -> None:
+    notify.send_subscription_confirmation(subscription_id)
 
 
 @dramatiq.actor(queue_name=QUEUE, max_retries=5, min_backoff=15_000)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
@@ -16,7 +13,7 @@ from agora import identity
 from agora.comments import services
 from agora.errors import Forbidden, InvalidInput
 from agora.http import ErrorOut, request_actor
-from agora.live.models import Subscription
+from agora.live import subscriptions
 from agora.live.tokens import replies_feed_token
 from agora.moderation import reputation
 
@@ -29,8 +26,9 @@ class SubscriptionIn(Schema):
 
 
 class SubscriptionOut(Schema):
-    subscribed: bool
+    subscribed: bool  # true once the address is confirmed
     email: str
+    confirmation_sent: bool  # a confirmation link went (or is going) to the address
 
 
 class FeedOut(Schema):
@@ -38,25 +36,25 @@ class FeedOut(Schema):
 
 
 @router.post("/live/subscriptions", response={201: SubscriptionOut, 403: ErrorOut, 404: ErrorOut,
-                                              422: ErrorOut},
+                                              422: ErrorOut, 429: ErrorOut},
              summary="E-mail me when someone replies to my comment")
 def subscribe(request: HttpRequest, payload: SubscriptionIn):
-    """Only the comment's author (same reader token or account) may subscribe it."""
+    """Only the comment's author (same reader token or account) may subscribe it. The address
+    gets replies once confirmed (double opt-in), unless it is the account's verified address."""
     comment = services.get_comment(payload.comment)
     services.check_origin(comment.site, request.META.get("HTTP_ORIGIN"))
     actor = request_actor(request)
     if not actor.owns(comment):
         raise Forbidden("Only the author can ask for replies to this comment.", code="not_author")
     reputation.refuse_banned(comment.site, actor, identity.hash_network(actor.ip))
-    email = payload.email.strip()
+    email = payload.email.strip().lower()
     try:
         validate_email(email)
     except ValidationError:
         raise InvalidInput("Enter a valid e-mail address.", field="email") from None
-    with contextlib.suppress(IntegrityError):  # a concurrent identical request won
-        Subscription.objects.update_or_create(comment=comment, email=email.lower(),
-                                              defaults={"active": True})
-    return 201, {"subscribed": True, "email": email.lower()}
+    subscription = subscriptions.subscribe(comment, email, actor.user)
+    return 201, {"subscribed": subscription.verified_at is not None, "email": email,
+                 "confirmation_sent": subscription.verified_at is None}
 
 
 @router.get("/live/replies-feed", response={200: FeedOut, 403: ErrorOut},

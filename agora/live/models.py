@@ -75,6 +75,9 @@ class Subscription(models.Model):
     email = models.EmailField()
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Double opt-in: replies are mailed only once the address's owner followed the confirmation
+    # link (or it is the verified address of the subscriber's account).
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -88,6 +91,21 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} on {'comment ' + str(self.comment_id) if self.comment_id else 'account'}"
+
+
+class SentMail(models.Model):
+    """One e-mail sent to a reader's address: what the per-address daily caps count."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation"
+        REPLY = "reply"
+
+    email = models.EmailField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "kind", "created_at"])]
 
 
 class ModeratorDigest(models.Model):

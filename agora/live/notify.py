@@ -5,6 +5,8 @@ Only the worker calls these (never a request): SMTP may be slow or down.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
@@ -16,8 +18,8 @@ from django.utils.translation import ngettext
 from agora.accounts.models import User
 from agora.comments.models import Article, Comment, Site
 from agora.i18n.recipients import speaking
-from agora.live.models import ModeratorDigest, Subscription
-from agora.live.tokens import unsubscribe_token
+from agora.live.models import ModeratorDigest, SentMail, Subscription
+from agora.live.tokens import confirmation_token, unsubscribe_token
 
 
 def _absolute(path: str) -> str:
@@ -39,7 +41,8 @@ def reply_recipients(reply: Comment) -> list[Subscription]:
     if parent.author_id:
         wanted |= Q(user_id=parent.author_id, comment__isnull=True)
     recipients: dict[str, Subscription] = {}
-    for subscription in Subscription.objects.filter(wanted, active=True).order_by("pk"):
+    verified = Subscription.objects.filter(wanted, active=True, verified_at__isnull=False)
+    for subscription in verified.order_by("pk"):
         own_reply = reply.author_id and subscription.user_id == reply.author_id
         if not own_reply and subscription.email.lower() != (reply.author_email or "").lower():
             recipients.setdefault(subscription.email.lower(), subscription)
@@ -51,7 +54,10 @@ def send_reply_notifications(comment_id: int) -> int:
     if reply is None or reply.status != Comment.Status.APPROVED or reply.is_deleted:
         return 0
     messages = []
+    cap = settings.REPLY_MAILS_PER_ADDRESS_PER_DAY
     for subscription in reply_recipients(reply):
+        if sent_today(subscription.email, SentMail.Kind.REPLY) >= cap:
+            continue  # the address had its day's share: the replies wait in the thread
         unsubscribe = _absolute(reverse("live-unsubscribe",
                                         args=[unsubscribe_token(subscription.pk, subscription.email)]))
         with speaking(subscription.user, reply.site):
@@ -59,12 +65,37 @@ def send_reply_notifications(comment_id: int) -> int:
                      "Read the thread: %(link)s\n\nStop these e-mails with one click: %(unsubscribe)s\n") % {
                 "author": reply.author_name, "article": reply.article, "reply": reply.body,
                 "link": _absolute(f"/c/{reply.pk}"), "unsubscribe": unsubscribe}
-            subject = _("New reply from %(author)s") % {"author": reply.author_name}
+            # The subject is ours alone: author names and titles are chosen by whoever posts.
+            subject = f"[{reply.site.name}] {_('Reply notifications')}"
         messages.append(EmailMessage(subject=subject, body=body, to=[subscription.email],
                                      headers=_unsubscribe_headers(unsubscribe)))
     if messages:
         get_connection().send_messages(messages)
+        SentMail.objects.bulk_create([SentMail(email=m.to[0].lower(), kind=SentMail.Kind.REPLY)
+                                      for m in messages])
     return len(messages)
+
+
+def sent_today(email: str, kind: str) -> int:
+    since = timezone.now() - timedelta(days=1)
+    return SentMail.objects.filter(email=email.lower(), kind=kind, created_at__gte=since).count()
+
+
+def send_subscription_confirmation(subscription_id: int) -> int:
+    """The double opt-in mail: replies go to an address only after its owner confirms."""
+    subscription = (Subscription.objects.select_related("comment__site", "comment__article")
+                    .filter(pk=subscription_id, verified_at__isnull=True, active=True).first())
+    if subscription is None or subscription.comment is None:
+        return 0
+    site = subscription.comment.site
+    link = _absolute(reverse("live-confirm", args=[confirmation_token(subscription.pk, subscription.email)]))
+    body = (f"Someone asked {site.name} to e-mail {subscription.email} when a reader replies to a "
+            f"comment on “{subscription.comment.article}”.\n\nConfirm with one click: {link}\n\n"
+            "If it was not you, ignore this e-mail: nothing will be sent without confirmation.\n")
+    # Counted against the address's daily cap when it was queued (`subscriptions.subscribe`).
+    EmailMessage(subject=f"[{site.name}] Confirm reply notifications", body=body,
+                 to=[subscription.email]).send()
+    return 1
 
 
 def moderator_addresses(site: Site) -> list[str]:

@@ -6,6 +6,8 @@ from django.core import signing
 
 _UNSUBSCRIBE_SALT = "agora.live.unsubscribe"
 _FEED_SALT = "agora.live.replies-feed"
+_CONFIRM_SALT = "agora.live.confirm-subscription"
+CONFIRMATION_MAX_AGE = 3 * 24 * 3600
 
 
 def unsubscribe_token(subscription_id: int, email: str) -> str:
@@ -16,6 +18,18 @@ def unsubscribe_token(subscription_id: int, email: str) -> str:
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     try:
         data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+        return int(data["s"]), str(data["e"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def confirmation_token(subscription_id: int, email: str) -> str:
+    return signing.dumps({"s": subscription_id, "e": email.lower()}, salt=_CONFIRM_SALT, compress=True)
+
+
+def read_confirmation_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=_CONFIRM_SALT, max_age=CONFIRMATION_MAX_AGE)
         return int(data["s"]), str(data["e"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None

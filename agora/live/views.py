@@ -19,9 +19,9 @@ from agora.comments import services
 from agora.comments.models import Article
 from agora.errors import AgoraError, Forbidden, InvalidInput
 from agora.infra import health, metrics, queue
-from agora.live import events, streams
+from agora.live import events, streams, subscriptions
 from agora.live.models import Subscription
-from agora.live.tokens import read_unsubscribe_token
+from agora.live.tokens import read_confirmation_token, read_unsubscribe_token
 from agora.moderation.stats import decision_counts_last_hour
 
 
@@ -104,6 +104,23 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "live/unsubscribe.html", {"email": subscription.email})
 
 
+@csrf_exempt  # the signed token is the credential
+def confirm_subscription(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a one-button page (link scanners must not confirm anyone); POST confirms."""
+    found = read_confirmation_token(token)
+    subscription = None
+    if found is not None:
+        subscription_id, email = found
+        subscription = (Subscription.objects.filter(pk=subscription_id, email__iexact=email, active=True)
+                        .first())
+    if subscription is None:
+        return render(request, "live/confirm.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        subscriptions.confirm(subscription)
+        return render(request, "live/confirm.html", {"done": True, "email": subscription.email})
+    return render(request, "live/confirm.html", {"email": subscription.email})
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
@@ -119,6 +136,11 @@ def readyz(request: HttpRequest) -> HttpResponse:
 def metrics_view(request: HttpRequest) -> HttpResponse:
     from prometheus_client import CONTENT_TYPE_LATEST
 
+    if not metrics.may_scrape(request):
+        response = HttpResponse("Metrics are for the configured scrapers only.\n", status=401,
+                                content_type="text/plain; charset=utf-8")
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
     body = metrics.render(queue_depths=queue.queue_depths(),
                           recent_decisions=decision_counts_last_hour())
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)

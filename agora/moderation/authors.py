@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from agora.accounts.models import User
 from agora.comments.models import Comment, Site
 from agora.errors import InvalidInput
-from agora.moderation import actions, evasion
+from agora.moderation import actions, evasion, params
 from agora.moderation.models import Standing
 from agora.moderation.permissions import moderated_site_ids
 
@@ -56,7 +56,7 @@ def identity(kind: str, key: str) -> Identity:
     if kind not in KINDS or not key:
         raise Http404(_("No such author."))
     if kind == "user":
-        user = User.objects.filter(pk=int(key)).first() if key.isdigit() else None
+        user = User.objects.filter(pk=int(key)).first() if params.is_object_id(key) else None
         if user is None:
             raise Http404(_("No such author."))
         return Identity(kind, key, user)
@@ -222,7 +222,7 @@ def _same_address(who: Identity, comments: QuerySet[Comment],
 
 
 def _banned_keys(keys: list[tuple[str, str]], site_ids: frozenset[int]) -> set[tuple[str, str]]:
-    users = [int(k) for kind, k in keys if kind == "user" and k.isdigit()]
+    users = [int(k) for kind, k in keys if kind == "user" and params.is_object_id(k)]
     readers = [k for kind, k in keys if kind == "reader"]
     rows = Standing.objects.filter(Q(user_id__in=users) | Q(user__isnull=True, reader_id__in=readers),
                                    site_id__in=site_ids, banned=True).values_list("user_id", "reader_id")

@@ -14,10 +14,11 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from agora.accounts.models import User, sites_moderated_by
 from agora.comments.models import Article, Comment, Site
+from agora.errors import AgoraError
 
 _CACHE_ATTR = "_agora_moderated_site_ids"
 
@@ -82,6 +83,11 @@ def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             return redirect_to_login(request.get_full_path())
         if not is_moderator(request.user):
             raise PermissionDenied("Moderators only.")
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except AgoraError as error:  # a bad query value (actions answer their own errors)
+            if "application/json" in request.headers.get("Accept", ""):
+                return JsonResponse(error.as_dict(), status=error.status)
+            return HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")
 
     return wrapper

@@ -136,7 +136,7 @@ def structure(context: Context) -> list[Finding]:
     if len(sub.body) > limit:
         message = f"The comment is {len(sub.body):,} characters long; the limit is {limit:,}."
         return [Finding(Reason("structure", "too_long", message), REJECTED)]
-    if context.article.is_closed and sub.editing is None:
+    if context.article.is_closed and sub.editing is None and not sub.imported:
         return [Finding(Reason("structure", "closed", "Comments are closed on this article."), REJECTED)]
     return []
 
@@ -230,7 +230,7 @@ def links(context: Context) -> list[Finding]:
                                tuple(link[:3] for link in denied)), REJECTED)]
     own = [urlsplit(origin).hostname or "" for origin in context.site.allowed_origins]
     unknown = [link for link in found if not _within(link[3], [*settings.link_allow_domains, *own])]
-    if not unknown or not settings.hold_links_from_new or context.trusted:
+    if not unknown or not settings.hold_links_from_new or context.trusted or context.submission.imported:
         return []
     if context.approved_comments(1) > 0:
         return []
@@ -305,6 +305,8 @@ def model(context: Context) -> list[Finding]:
 
 def trust(context: Context) -> list[Finding]:
     sub = context.submission
+    if sub.imported:
+        return []
     if context.trusted:
         return []
     standing = context.own_standing

@@ -30,7 +30,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest
 from django.urls import reverse
 
 from agora.comments.models import Comment
-from agora.moderation import highlight
+from agora.moderation import highlight, params
 from agora.moderation.models import DEFAULT_MODEL_THRESHOLDS, Decision, Flag
 
 LABELS = tuple(DEFAULT_MODEL_THRESHOLDS)
@@ -64,7 +64,7 @@ class Filters:
         label = query.get("label", "")
         return cls(
             site=query.get("site", "")[:50],
-            article=int(article) if article.isdigit() else None,
+            article=params.optional_id(article, "article"),
             rule=query.get("rule", "")[:64],
             label=label if label in LABELS else "",
             author=query.get("author", "")[:254].strip(),
@@ -113,7 +113,7 @@ def scoped(site_ids: frozenset[int], filters: Filters) -> QuerySet[Comment]:
     if filters.author:
         key = filters.author
         by_author = Q(author_name__iexact=key) | Q(author_email__iexact=key) | Q(reader_id=key)
-        if key.isdigit():
+        if params.is_object_id(key):
             by_author |= Q(author_id=int(key))
         comments = comments.filter(by_author)
     if filters.rule:

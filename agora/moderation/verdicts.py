@@ -90,6 +90,10 @@ class Submission:
     # The reader saw the nudge and chose to post anyway.
     ignore_nudge: bool = False
     author_email: str = ""
+    # History from another system: the rules about posting now (the thread closed since, slow
+    # mode, pre-moderation, the trust ramp, links from new commenters) do not apply to it; the
+    # rules about its text do.
+    imported: bool = False
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
@@ -35,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agora.comments.models import Comment
 from agora.errors import AgoraError, InvalidInput
-from agora.moderation import actions, authors, dashboard, names, queues
+from agora.moderation import actions, authors, dashboard, names, params, queues
 from agora.moderation.models import AuditEntry, Escalation
 from agora.moderation.permissions import (
     article_for,
@@ -177,9 +176,7 @@ def _ids(raw: list[str]) -> set[int]:
         raise InvalidInput(_("Select at least one comment."), field="ids")
     if len(raw) > MAX_BULK:
         raise InvalidInput(_("Act on at most %(count)d comments at once.") % {"count": MAX_BULK}, field="ids")
-    if not all(value.isdigit() for value in raw):
-        raise InvalidInput(_("Comment ids are numbers."), field="ids")
-    return {int(value) for value in raw}
+    return {params.object_id(value, "ids") for value in raw}
 
 
 # ---- authors -------------------------------------------------------------------------------------
@@ -267,7 +264,8 @@ def _audit_entries(request: HttpRequest):
         entries = entries.filter(action__startswith=query["action"].strip())
     if query.get("site"):
         entries = entries.filter(site__slug=query["site"])
-    since, until = parse_date(query.get("since") or ""), parse_date(query.get("until") or "")
+    since = params.optional_date(query.get("since"), "since")
+    until = params.optional_date(query.get("until"), "until")
     if since:
         entries = entries.filter(created_at__gte=make_aware(datetime.combine(since, time.min)))
     if until:

@@ -9,6 +9,7 @@ import jwt
 import pytest
 
 from agora.accounts.models import SiteAuthSettings, SiteRole, User
+from agora.accounts.sso import sso_username
 from agora.comments.models import Comment, Site
 from tests.accounts.helpers import call, post_comment
 
@@ -39,7 +40,9 @@ def test_flat_token_creates_then_updates_the_user(client, sso_site, article_url)
     body = response.json()
     assert body["user"]["name"] == "Paper Reader" and body["user"]["sso"] is True
     user = User.objects.get()
-    assert user.username == "sso:chronicle:42" and user.email_verified and not user.has_usable_password()
+    assert (user.sso_site, user.sso_subject) == (sso_site, "42")
+    assert user.username == sso_username("chronicle", "42")
+    assert user.email_verified and not user.has_usable_password()
 
     again = sso(client, sso_site.slug, make_token(name="Renamed Reader", email="new@paper.example"))
     assert again.status_code == 200 and User.objects.count() == 1
@@ -57,7 +60,7 @@ def test_coral_nested_user_claims_and_role(client, sso_site):
     response = sso(client, sso_site.slug, token)
     assert response.status_code == 200, response.content
     assert response.json()["user"]["role"] == "moderator"
-    user = User.objects.get(username="sso:chronicle:u-7")
+    user = User.objects.get(sso_site=sso_site, sso_subject="u-7")
     assert SiteRole.objects.filter(user=user, site=sso_site).exists()
     demoted = sso(client, sso_site.slug, make_token(sub=None, user={"id": "u-7", "username": "Mo",
                                                                      "role": "commenter"}))
@@ -136,7 +139,21 @@ def test_same_subject_on_two_sites_is_two_users(client, sso_site):
     SiteAuthSettings.objects.create(site=other, sso_secret=SECRET)
     assert sso(client, sso_site.slug, make_token()).status_code == 200
     assert sso(client, other.slug, make_token()).status_code == 200
-    assert sorted(User.objects.values_list("username", flat=True)) == ["sso:chronicle:42", "sso:gazette:42"]
+    assert sorted(User.objects.values_list("sso_site__slug", "sso_subject")) == [("chronicle", "42"),
+                                                                                 ("gazette", "42")]
+
+
+def test_long_subjects_sharing_a_prefix_are_two_accounts(client, sso_site):
+    prefix = "publisher-user-" + "x" * 179
+    first, second = prefix + "-alice", prefix + "-bob"  # up to 200 characters, alike for 195
+    assert sso(client, sso_site.slug, make_token(sub=first, name="Alice")).status_code == 200
+    assert sso(client, sso_site.slug, make_token(sub=second, name="Bob")).status_code == 200
+    users = {user.sso_subject: user for user in User.objects.all()}
+    assert set(users) == {first, second}
+    assert users[first].display_name == "Alice" and users[second].display_name == "Bob"
+    assert all(len(user.username) <= 150 for user in users.values())
+    assert sso(client, sso_site.slug, make_token(sub=first, name="Alice again")).status_code == 200
+    assert User.objects.count() == 2
 
 
 @pytest.mark.redis
@@ -150,3 +167,28 @@ def test_replay_is_refused_across_processes_through_redis(client, sso_site, redi
     keys = redis.Redis.from_url(redis_url).keys("*sso-jti*")
     assert keys, "the jti must be stored in the shared cache"
     assert sso(client, sso_site.slug, token).json()["code"] == "sso_replayed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_keys_existing_sso_users_by_subject():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("accounts", "0003_identity")], [("accounts", "0004_sso_subject_key")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    site = Site.objects.create(slug="herald", name="Herald")  # the comments app is not rolled back
+    OldUser = old.get_model("accounts", "User")
+    OldUser.objects.create(username="sso:herald:42", sso_site_id=site.pk, sso_subject="42")
+    OldUser.objects.create(username="sso:herald:u-9", sso_site_id=site.pk, sso_subject="")
+    OldUser.objects.create(username="local@example.org", email="local@example.org")
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        users = dict(User.objects.values_list("username", "sso_subject"))
+        assert users == {sso_username("herald", "42"): "42", sso_username("herald", "u-9"): "u-9",
+                         "local@example.org": ""}
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

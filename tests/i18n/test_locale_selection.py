@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from agora.accounts import services
 from agora.accounts.models import SiteRole, User
@@ -136,8 +137,9 @@ def test_reply_notifications_speak_the_subscribers_language_else_the_newsrooms(s
     parent = factories.comment(article, "Che ne dite dei pedaggi?", status="approved")
     reader = User.objects.create_user(username="ana", email="ana@example.org", password=PASSWORD,
                                       language="pl")
-    Subscription.objects.create(comment=parent, email="anonymous@example.org")
-    Subscription.objects.create(user=reader, email="ana@example.org")
+    confirmed = timezone.now()
+    Subscription.objects.create(comment=parent, email="anonymous@example.org", verified_at=confirmed)
+    Subscription.objects.create(user=reader, email="ana@example.org", verified_at=confirmed)
     parent.author = reader
     parent.save(update_fields=["author"])
     reply = factories.comment(article, "Restano uguali.", status="approved", parent=parent,
@@ -145,6 +147,7 @@ def test_reply_notifications_speak_the_subscribers_language_else_the_newsrooms(s
 
     assert notify.send_reply_notifications(reply.pk) == 2
     by_address = {message.to[0]: message for message in mail.outbox}
-    assert by_address["ana@example.org"].subject == "Nowa odpowiedź od Ben"
-    assert by_address["anonymous@example.org"].subject == "Nuova risposta da Ben"
+    # The subject names no poster's words: the site and the kind of mail, translated.
+    assert by_address["ana@example.org"].subject == "[The Chronicle] Powiadomienia o odpowiedziach"
+    assert by_address["anonymous@example.org"].subject == "[The Chronicle] Notifiche delle risposte"
     assert "Leggi la discussione" in by_address["anonymous@example.org"].body

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from agora.comments import services
 from agora.comments.models import Comment
@@ -37,6 +38,21 @@ def subscribe(client: Client, token: str, comment_id: int, address: str):
                        content_type="application/json", headers={"X-Agora-Reader": token})
 
 
+def confirm_by_mail(mailbox, address: str) -> None:
+    """Follow the double opt-in link of the confirmation mail (GET alone confirms nothing)."""
+    # The job the worker runs once the subscription is committed.
+    assert notify.send_subscription_confirmation(Subscription.objects.get(email=address).pk) == 1
+    (confirmation,) = mailbox.wait_for(1)
+    assert confirmation["To"] == address and "Confirm" in confirmation["Subject"]
+    link = re.search(r"http\S+/live/confirm/\S+", confirmation.get_content()).group(0)
+    path = link[link.index("/live/"):]
+    assert Client().get(path).status_code == 200
+    assert Subscription.objects.get(email=address).verified_at is None
+    assert Client().post(path).status_code == 200
+    assert Subscription.objects.get(email=address).verified_at is not None
+    mailbox.messages.clear()
+
+
 def test_the_author_opts_in_and_gets_a_reply_mail_with_a_one_click_unsubscribe(
         site, article_url, mailbox):
     author, author_token = reader_client()
@@ -44,13 +60,17 @@ def test_the_author_opts_in_and_gets_a_reply_mail_with_a_one_click_unsubscribe(
     parent_id = post(author, author_token, article_url, "What about the tolls?")
     assert subscribe(replier, replier_token, parent_id, "x@example.org").status_code == 403
     assert subscribe(author, author_token, parent_id, "not-an-address").status_code == 422
-    assert subscribe(author, author_token, parent_id, "Ana@Example.org").status_code == 201
+    answer = subscribe(author, author_token, parent_id, "Ana@Example.org")
+    assert answer.status_code == 201
+    assert answer.json() == {"subscribed": False, "email": "ana@example.org", "confirmation_sent": True}
+    confirm_by_mail(mailbox, "ana@example.org")
 
     reply_id = post(replier, replier_token, article_url, "They stay the same.", parent=parent_id,
                     name="Ben")
     assert notify.send_reply_notifications(reply_id) == 1  # the job the worker runs
     (message,) = mailbox.wait_for(1)
-    assert message["To"] == "ana@example.org" and "Ben" in message["Subject"]
+    assert message["To"] == "ana@example.org"
+    assert message["Subject"] == "[The Chronicle] Reply notifications"
     text = message.get_content()
     assert "They stay the same." in text
     link = re.search(r"http\S+/live/unsubscribe/\S+", text).group(0)
@@ -72,7 +92,8 @@ def test_the_author_opts_in_and_gets_a_reply_mail_with_a_one_click_unsubscribe(
 def test_unsubscribe_tokens_are_per_recipient_and_tamper_proof(site, article_url):
     author, token = reader_client()
     comment_id = post(author, token, article_url, "Hello")
-    subscription = Subscription.objects.create(comment_id=comment_id, email="ana@example.org")
+    subscription = Subscription.objects.create(comment_id=comment_id, email="ana@example.org",
+                                               verified_at=timezone.now())
     forged = unsubscribe_token(subscription.pk, "eve@example.org")
     assert Client().post(f"/live/unsubscribe/{forged}").status_code == 404
     assert Client().post("/live/unsubscribe/garbage").status_code == 404
@@ -82,7 +103,7 @@ def test_unsubscribe_tokens_are_per_recipient_and_tamper_proof(site, article_url
 def test_own_replies_and_held_replies_send_nothing(site, article_url, mailbox):
     author, token = reader_client()
     parent_id = post(author, token, article_url, "Hello", author_email="ana@example.org")
-    Subscription.objects.create(comment_id=parent_id, email="ana@example.org")
+    Subscription.objects.create(comment_id=parent_id, email="ana@example.org", verified_at=timezone.now())
     own = post(author, token, article_url, "Replying to myself", parent=parent_id,
                author_email="ana@example.org")
     assert notify.send_reply_notifications(own) == 0

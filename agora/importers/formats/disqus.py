@@ -6,7 +6,11 @@ Read leniently: the parser recovers from broken markup and the summary lists wha
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated, Literal
 
+from pydantic import StringConstraints, ValidationError
+
+from agora.importers.formats.schema import Record, describe
 from agora.importers.formats.xmlstream import (
     child,
     child_text,
@@ -15,7 +19,7 @@ from agora.importers.formats.xmlstream import (
     local_name,
     require_marker,
 )
-from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Skip
+from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Notice, Skip
 from agora.importers.text import html_to_text, parse_datetime
 
 
@@ -41,8 +45,32 @@ def read(path: str, **_options) -> Iterator:
             yield _post(element, deleted_threads)
 
 
+_BOOLEAN = Literal["true", "false", "1", "0", ""]
+_COUNT = Annotated[str, StringConstraints(pattern=r"^\d*$")]
+
+
+class DisqusPostFields(Record):
+    """The text fields of a <post> that must mean something: an unreadable one skips the post
+    (reported) rather than guessing whether it was spam or deleted."""
+
+    isDeleted: _BOOLEAN = ""
+    isSpam: _BOOLEAN = ""
+    likes: _COUNT = ""
+    dislikes: _COUNT = ""
+
+
 def _flag(element, name: str) -> bool:
-    return child_text(element, name).lower() == "true"
+    return child_text(element, name).lower() in ("true", "1")
+
+
+def _unreadable_field(element) -> str:
+    """The first unreadable field of a post (its name and value), or ""."""
+    fields = {name: child_text(element, name).lower() for name in DisqusPostFields.model_fields}
+    try:
+        DisqusPostFields.model_validate(fields)
+    except ValidationError as error:
+        return describe(error)
+    return ""
 
 
 def _thread(element, deleted_threads: set[str]) -> Iterator:
@@ -55,9 +83,15 @@ def _thread(element, deleted_threads: set[str]) -> Iterator:
     if not link:
         yield Skip("thread without a link", f"thread {key} (line {element.sourceline})")
         return
+    where = f"thread {key} (line {element.sourceline})"
+    try:
+        published = parse_datetime(child_text(element, "createdAt"), where)
+    except ImportFormatError as error:
+        # The thread's comments matter more than its date: keep it undated and say so.
+        yield Notice(f"{error}: the thread is imported without a date")
+        published = None
     yield ArticleRecord(key=key, url=link, title=child_text(element, "title"),
-                        published_at=parse_datetime(child_text(element, "createdAt"), f"thread {key}"),
-                        is_closed=_flag(element, "isClosed"))
+                        published_at=published, is_closed=_flag(element, "isClosed"))
 
 
 def _post(element, deleted_threads: set[str]):
@@ -70,9 +104,15 @@ def _post(element, deleted_threads: set[str]):
         return Skip("post without dsq:id", where)
     author = child(element, "author")
     name = child_text(author, "name") if author is not None else ""
-    created = parse_datetime(child_text(element, "createdAt"), where)
+    try:
+        created = parse_datetime(child_text(element, "createdAt"), where)
+    except ImportFormatError:
+        return Skip("post with an unreadable date", where)
     if created is None:
         return Skip("post without a date", where)
+    unreadable = _unreadable_field(element)
+    if unreadable:
+        return Skip("post with an unreadable field", f"{where}: {unreadable}")
     return CommentRecord(
         external_id=f"disqus:{key}", article_key=thread_key,
         parent_external_id=f"disqus:{internal_id(child(element, 'parent'))}"
@@ -83,9 +123,5 @@ def _post(element, deleted_threads: set[str]):
         created_at=created,
         source_status="rejected" if _flag(element, "isSpam") else "approved",
         is_deleted=_flag(element, "isDeleted"),
-        upvotes=_int(child_text(element, "likes")), downvotes=_int(child_text(element, "dislikes")),
+        upvotes=int(child_text(element, "likes") or 0), downvotes=int(child_text(element, "dislikes") or 0),
     )
-
-
-def _int(text: str) -> int:
-    return int(text) if text.strip().lstrip("-").isdigit() else 0

@@ -5,9 +5,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agora.importers.formats.jsonstream import lines
+from agora.importers.formats.schema import Record, validated
 from agora.importers.formats.source import open_binary
 from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Skip
 from agora.importers.text import html_to_text, parse_datetime
+
+
+class Locator(Record):
+    url: str = ""
+    site: str = ""
+
+
+class Remark42User(Record):
+    name: str = ""
+    block: bool = False
+
+
+class Remark42Edit(Record):
+    time: str | None = None
+
+
+class Remark42Comment(Record):
+    id: str = ""
+    pid: str = ""
+    locator: Locator
+    user: Remark42User = Remark42User()
+    text: str = ""
+    orig: str | None = None
+    title: str = ""
+    time: str | None = None
+    votes: dict[str, bool] | None = None
+    delete: bool = False
+    edit: Remark42Edit | None = None
 
 
 def read(path: str, **_options) -> Iterator:
@@ -23,25 +52,24 @@ def read(path: str, **_options) -> Iterator:
 
 def _comment(number: int, item: dict, seen_urls: set[str]) -> Iterator:
     where = f"line {number}"
-    url = str((item.get("locator") or {}).get("url") or "")
-    if not url or not item.get("id"):
+    comment = validated(Remark42Comment, item, where)
+    url = comment.locator.url
+    if not url or not comment.id:
         yield Skip("comment without id or URL", where)
         return
     if url not in seen_urls:
         seen_urls.add(url)
-        yield ArticleRecord(key=url, url=url, title=str(item.get("title") or ""))
-    votes = item.get("votes") or {}
-    user = item.get("user") or {}
-    body = item.get("orig")
+        yield ArticleRecord(key=url, url=url, title=comment.title)
+    votes = comment.votes or {}
     yield CommentRecord(
-        external_id=f"remark42:{item['id']}", article_key=url,
-        parent_external_id=f"remark42:{item['pid']}" if item.get("pid") else "",
-        body=str(body) if body else html_to_text(str(item.get("text") or "")),
-        author_name=str(user.get("name") or ""),
-        created_at=parse_datetime(item.get("time"), where),
-        source_status="rejected" if user.get("block") else "approved",
-        is_deleted=bool(item.get("delete")),
-        upvotes=sum(1 for value in votes.values() if value is True),
-        downvotes=sum(1 for value in votes.values() if value is False),
-        edited_at=parse_datetime((item.get("edit") or {}).get("time"), where),
+        external_id=f"remark42:{comment.id}", article_key=url,
+        parent_external_id=f"remark42:{comment.pid}" if comment.pid else "",
+        body=comment.orig or html_to_text(comment.text),
+        author_name=comment.user.name,
+        created_at=parse_datetime(comment.time, f"{where}, field time"),
+        source_status="rejected" if comment.user.block else "approved",
+        is_deleted=comment.delete,
+        upvotes=sum(1 for value in votes.values() if value),
+        downvotes=sum(1 for value in votes.values() if not value),
+        edited_at=parse_datetime(comment.edit.time if comment.edit else None, f"{where}, field edit.time"),
     )

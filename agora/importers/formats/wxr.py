@@ -7,11 +7,25 @@ its link and title, since WordPress writes them before the comments.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 from urllib.parse import urlsplit
 
+from pydantic import StringConstraints
+
+from agora.importers.formats.schema import Record, validated
 from agora.importers.formats.xmlstream import child, child_text, iter_elements, local_name, require_marker
 from agora.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Skip
 from agora.importers.text import html_to_text, parse_datetime
+
+_ID = Annotated[str, StringConstraints(pattern=r"^\d*$")]
+
+
+class WxrCommentFields(Record):
+    """WordPress ids are numbers; a comment without one is skipped (reported)."""
+
+    comment_id: _ID = ""
+    comment_parent: _ID = ""
+
 
 _STATUSES = {"1": "approved", "approve": "approved", "0": "pending", "hold": "pending", "spam": "rejected"}
 _PINGS = {"pingback", "trackback"}
@@ -67,6 +81,8 @@ def _blog_host(channel, item) -> str:
 def _comment(element, post_key: str, keep_pingbacks: bool, blog: str):
     comment_id = child_text(element, "comment_id")
     where = f"comment {comment_id} (line {element.sourceline})"
+    validated(WxrCommentFields, {name: child_text(element, name) for name in WxrCommentFields.model_fields
+                                 if child(element, name) is not None}, where)
     kind = child_text(element, "comment_type")
     if kind in _PINGS and not keep_pingbacks:
         return Skip(f"{kind} (use --keep-pingbacks to import)", where)

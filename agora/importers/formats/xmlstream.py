@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from agora.importers.formats.source import open_binary
+from agora.importers.formats.encodings import open_xml
 from agora.importers.records import ImportFormatError, Notice
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -83,7 +83,7 @@ def iter_elements(path: str, tags: tuple[str, ...], *, recover: bool,
     record element (local name in `records`, default `tags`, not nested in another record) it is
     freed with everything before it. Repairs and (when recovering) the parser's unrecoverable
     errors are yielded as notices at the end."""
-    with open_binary(path) as raw:
+    with open_xml(path) as (raw, encoding_notice):
         reader = CleaningReader(raw)
         context = etree.iterparse(reader, events=("end",), tag=tuple("{*}" + t for t in tags),
                                   # No huge_tree: libxml2's limits against entity-expansion bombs
@@ -95,6 +95,8 @@ def iter_elements(path: str, tags: tuple[str, ...], *, recover: bool,
         except etree.XMLSyntaxError as error:
             line, column = error.position if error.position else (reader.line_number, 0)
             raise ImportFormatError(f"line {line}, column {column}: {error.msg}") from None
+        if encoding_notice is not None:
+            yield encoding_notice
         yield from reader.notices()
         if recover:
             yield from _unrecovered(context.error_log)
@@ -122,7 +124,7 @@ def _unrecovered(error_log) -> Iterator[Notice]:
 
 def require_marker(path: str, marker: bytes, what: str) -> None:
     """Refuse early a file of another kind: `marker` must appear near the start."""
-    with open_binary(path) as stream:
+    with open_xml(path, verify=False) as (stream, _notice):
         head = stream.read(64 * 1024)
     if marker not in head:
         raise ImportFormatError(f"line 1: not {what} ({marker.decode()!r} not found at the start)")
