@@ -57,7 +57,7 @@ class ModerationSettingsAdmin(AuditedAdmin):
                     "escalation_enabled", "updated_at")
     fieldsets = (
         (None, {"fields": ("site", "phase_order", "premoderate_all")}),
-        (_("Toxicity model"), {"fields": ("model_thresholds", "nudge_enabled",
+        (_("Toxicity model"), {"fields": ("model_thresholds", "toxicity_threshold_table", "nudge_enabled",
                                           "hold_unsupported_languages")}),
         (_("Authors"), {"fields": ("trust_ramp_approved", "flag_threshold")}),
         (_("Links"), {"fields": ("hold_links_from_new", "link_allow_domains", "link_deny_domains")}),
@@ -68,6 +68,13 @@ class ModerationSettingsAdmin(AuditedAdmin):
                                              "escalation_toxicity_velocity")}),
         (_("External check"), {"fields": ("hook_url", "hook_secret", "hook_timeout_seconds")}),
     )
+    readonly_fields = ("toxicity_threshold_table",)
+
+    @admin.display(description=_("What each threshold would hold"))
+    def toxicity_threshold_table(self, obj: ModerationSettings) -> str:
+        from agora.modelops.display import threshold_table_html
+
+        return threshold_table_html(obj.site) if obj.pk else _("Shown once the settings are saved.")
 
 
 @admin.register(WordListEntry)

@@ -1,6 +1,9 @@
 """`POST /v1alpha1/comments:analyze?key=...`: Google Perspective's AnalyzeComment, answered by
 the local model, so a Coral installation (or any Perspective client) can point its endpoint
-at Agora unchanged. The key is a site's API key; each key has a per-minute request budget."""
+at Agora unchanged. `POST /v1alpha1/comments:suggestscore?key=...` (SuggestCommentScore, which
+Coral sends when its moderators approve or reject) stores the judgement as the key's site's
+moderator decision, which adapting the site's model learns from. The key is a site's API key;
+each key has a per-minute request budget."""
 
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from agora.comments.models import Site
+from agora.perspective.services import record_suggestions
 from agora.toxicity import load
-from agora.toxicity.perspective import PerspectiveError, analyze
+from agora.toxicity.perspective import PerspectiveError, analyze, suggest_response, suggestions
 
 
 def _json(body: dict, status: int = 200) -> HttpResponse:
@@ -39,15 +43,34 @@ def _spend_quota(site: Site) -> None:
                                     "and limit 'Analysis requests per minute'.", "RESOURCE_EXHAUSTED")
 
 
+def _body(request: HttpRequest) -> dict:
+    try:
+        body = orjson.loads(request.body)
+    except orjson.JSONDecodeError:
+        raise PerspectiveError(400, "Invalid JSON payload received.") from None
+    if not isinstance(body, dict):
+        raise PerspectiveError(400, "Invalid JSON payload received.")
+    return body
+
+
 @csrf_exempt
 @require_POST
 def analyze_comment(request: HttpRequest) -> HttpResponse:
     try:
         _spend_quota(_site_for_key(request.GET.get("key", "")))
-        try:
-            body = orjson.loads(request.body)
-        except orjson.JSONDecodeError:
-            raise PerspectiveError(400, "Invalid JSON payload received.") from None
-        return _json(analyze(load(), body))
+        return _json(analyze(load(), _body(request)))
+    except PerspectiveError as error:
+        return _json(error.to_dict(), error.status)
+
+
+@csrf_exempt
+@require_POST
+def suggest_score(request: HttpRequest) -> HttpResponse:
+    try:
+        site = _site_for_key(request.GET.get("key", ""))
+        _spend_quota(site)
+        body = _body(request)
+        record_suggestions(site, suggestions(body))
+        return _json(suggest_response(body))
     except PerspectiveError as error:
         return _json(error.to_dict(), error.status)

@@ -333,6 +333,166 @@ The museum explains how the Wehrmacht invaded Poland in 1939
     ),
 ]
 
+# Kinds of abuse newsrooms remove that carry no slur or profanity, and what must stay up.
+NEWSROOM_CASES: list[Case] = [
+    *_cases(
+        "trope_about_a_people",
+        "toxicity",
+        "high",
+        """
+They play the eternal victims while pulling every string behind the scenes
+Those people have always controlled the money and the newspapers, look it up
+Gypsies are born thieves, it is in their blood
+Every one of them would sell out this country for a handful of coins, it is their nature
+""",
+    ),
+    *_cases(
+        "sexuality_insinuation",
+        "toxicity",
+        "high",
+        """
+Methinks the gentleman protests too much, hiding something in the closet are we, sweetie?
+Is your boyfriend proud of you for writing this, princess?
+Everyone knows why you are so keen to defend those perverts, you are one of them
+""",
+    ),
+    *_cases(
+        "insult_at_commenter",
+        "toxicity",
+        "high",
+        """
+Can you even read? Go back to school before commenting again
+You are too thick to understand a simple graph, don't bother replying
+Your brain must be the size of a pea to write something this stupid
+People like you are the reason this comment section is a sewer
+""",
+    ),
+    *_cases(
+        "nazi_unit_praise",
+        "toxicity",
+        "high",
+        """
+The SS divisions were the finest soldiers Europe ever produced, heroes every one
+We need men like the Waffen-SS again to clean up our streets
+""",
+    ),
+    *_cases(
+        "offensive_user_name",
+        "toxicity",
+        "high",
+        """
+GasTheJews1488
+KillAllFaggots
+NiggerHunter
+""",
+    ),
+    *_cases(
+        "ordinary_disagreement",
+        "toxicity",
+        "low",
+        """
+I completely disagree with the author, the numbers simply do not add up
+This is a weak argument and the council should think again
+The minister's plan is a mess and the costs have doubled since spring
+""",
+    ),
+    *_cases(
+        "history",
+        "toxicity",
+        "low",
+        """
+The SS ran the camps and murdered millions, which is why the memorial matters
+My grandfather was deported by the Nazis in 1943 and never came back
+The Holocaust began with laws that stripped Jews of their citizenship
+""",
+    ),
+    *_cases(
+        "quoted_and_condemned",
+        "toxicity",
+        "low",
+        """
+Someone spray-painted "foreigners out" on the school, and the police should find them
+Calling women "sluts" in the comments, as one reader did yesterday, is unacceptable
+""",
+    ),
+]
+
+# Written afterwards by the same author and never used to tune anything: unseen phrasings.
+NEWSROOM_HELDOUT_CASES: list[Case] = [
+    *_cases(
+        "trope_about_a_people",
+        "toxicity",
+        "high",
+        """
+Funny how the same families always own the banks and the media, every single time
+Muslims breed like rabbits so they can outvote us in twenty years
+They cry persecution every time anyone criticises them, the professional victims
+""",
+    ),
+    *_cases(
+        "sexuality_insinuation",
+        "toxicity",
+        "high",
+        """
+Bet you spend your weekends in the wrong kind of bars, you sound like a real pansy
+Coming out of the closet any time soon, darling? Your comments say it all
+""",
+    ),
+    *_cases(
+        "insult_at_commenter",
+        "toxicity",
+        "high",
+        """
+Did your mother drop you on your head as a child? It would explain a lot
+Go back under your bridge, troll, nobody wants your idiotic opinions here
+Honestly, how do you manage to tie your shoes in the morning
+""",
+    ),
+    *_cases(
+        "nazi_unit_praise",
+        "toxicity",
+        "high",
+        """
+Honour to the brave men of the SS Totenkopf, Europe owes them everything
+""",
+    ),
+    *_cases(
+        "offensive_user_name",
+        "toxicity",
+        "high",
+        """
+HitlerWasRight88
+WhorePatrol
+""",
+    ),
+    *_cases(
+        "ordinary_disagreement",
+        "toxicity",
+        "low",
+        """
+With respect, I think you have misread the report, page four says the opposite
+The opposition has no plan either, which makes this debate rather pointless
+""",
+    ),
+    *_cases(
+        "history",
+        "toxicity",
+        "low",
+        """
+Historians estimate the Waffen-SS committed war crimes across occupied Europe
+The exhibition shows propaganda posters the Nazis used against Jewish shop owners
+""",
+    ),
+    *_cases(
+        "quoted_and_condemned",
+        "toxicity",
+        "low",
+        """
+A man shouted "go back where you came from" at my neighbour, and I am ashamed of this town
+""",
+    ),
+]
+
 SWAP_GROUPS = (
     "gay",
     "straight",

@@ -125,22 +125,42 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_jsonl(path: str) -> list[dict[str, Any]]:
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, start=1):
-            if line.strip():
-                rows.append(_parse(line_no, line))
-    return rows
-
-
 def cmd_train(args: argparse.Namespace) -> int:
     from .train import train
 
-    extra = _read_jsonl(args.extra) if args.extra else []
-    meta = train(args.data, args.out, seed=args.seed, extra=extra)
+    meta = train(args.data, args.out, seed=args.seed, cap=args.cap, embeddings=args.embeddings,
+                 blend=args.blend)
     summary = {s: {k: v.get("roc_auc") for k, v in d.items()} for s, d in meta["heldout"].items()}
     print(json.dumps({"out": str(args.out), "heldout_roc_auc": summary}, indent=1))
+    return 0
+
+
+def cmd_adapt(args: argparse.Namespace) -> int:
+    """Adapt a model to a decisions file; a bad file is refused whole (exit 2), and the
+    artefact appears at ``--out`` only once it is complete."""
+    from .decisions import DecisionsError, adapt
+    from .model import DEFAULT_PATH
+    from .site import read_decisions
+
+    out = Path(args.out)
+    if out.resolve() == DEFAULT_PATH.resolve():
+        print("error: --out must not be the shipped model", file=sys.stderr)
+        return 2
+    try:
+        with open(args.decisions, encoding="utf-8", errors="strict") as fh:
+            decisions = read_decisions(fh)
+        partial = out.with_name(out.name + ".partial")
+        comparison = adapt(decisions, partial, args.model)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {args.decisions}: {exc}", file=sys.stderr)
+        return 2
+    except DecisionsError as exc:
+        print(f"error: {args.decisions}: {exc}", file=sys.stderr)
+        return 2
+    os.replace(partial, out)
+    report = {"out": str(out), "decisions": len(decisions), "not_worse": comparison.not_worse,
+              "held_back": comparison.metrics, "reasons": comparison.reasons}
+    print(json.dumps(report, indent=1))
     return 0
 
 
@@ -157,6 +177,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         loso=args.loso,
         seed=args.seed,
         baseline_python=args.baseline_python,
+        generalisation=args.generalisation,
+        heldout_from_training=args.heldout_from_training,
+        heldout_every=args.heldout_every,
     )
     print(json.dumps(report, indent=1, default=str))
     return 0
@@ -178,8 +201,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data", required=True, help="directory with the source datasets")
     t.add_argument("--out", default=str(Path(__file__).parent / "data" / "model.npz"))
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--extra", help="moderator decisions JSONL {text, toxic, weight, created}")
+    t.add_argument("--cap", type=int, help="at most this many rows per source")
+    t.add_argument("--embeddings", help="cache directory for the training texts' embeddings")
+    t.add_argument("--blend", type=float, help="the encoder's share of each logit (0: n-grams only)")
     t.set_defaults(func=cmd_train)
+    a = msub.add_parser("adapt", help="adapt a model to moderator decisions (JSON lines)")
+    a.add_argument("--decisions", required=True,
+                   help='JSON lines {"text": str, "toxic": 0|1, "label"?: attribute, "created"?: ISO date}')
+    a.add_argument("--out", required=True, help="where to write the adapted model")
+    a.add_argument("--model", help="base model (default: shipped model)")
+    a.set_defaults(func=cmd_adapt)
     e = msub.add_parser("eval", help="evaluate on a labelled file or a data directory")
     e.add_argument("--data", required=True, help="CSV/TSV/JSONL file, or a data directory")
     e.add_argument("--text-col", default="text")
@@ -194,6 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--loso", action="store_true", help="also run leave-one-source-out")
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--baseline-python", help="python of a venv with alt-profanity-check, to compare")
+    e.add_argument("--generalisation", help="report of bench/toxicity/generalisation.py, for the card")
+    e.add_argument("--heldout-from-training", action="store_true",
+                   help="reuse the held-out figures computed when the model was trained")
+    e.add_argument("--heldout-every", type=int, default=1, help="score every k-th held-out row only")
     e.set_defaults(func=cmd_eval)
     return p
 

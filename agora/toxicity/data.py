@@ -45,6 +45,12 @@ SOURCE_WEIGHTS = {
     "stormfront": 1.0,
     "davidson2017": 0.5,
     "germeval2018": 1.0,
+    "jigsaw2018": 1.0,
+    "hatexplain": 0.8,
+    "sbic": 1.0,
+    "hatemoji_build": 1.0,
+    "convabuse": 0.8,
+    "civil_comments_extra": 1.2,
     "augment": 1.0,
     "decisions": 1.0,
 }
@@ -223,25 +229,165 @@ def read_germeval(root: Path, name: str = "germeval2018.training.txt") -> Iterat
             yield Example(text, "germeval2018", labels, f"g{name[11:15]}{i}")
 
 
+_JIGSAW_LABELS = {
+    "toxic": "toxicity",
+    "severe_toxic": "severe_toxicity",
+    "obscene": "profanity",
+    "threat": "threat",
+    "insult": "insult",
+    "identity_hate": "identity_attack",
+}
+
+
+def read_jigsaw(root: Path) -> Iterator[Example]:
+    """Jigsaw 2018 Wikipedia talk comments: six labels (union file), plus a binary subset."""
+    base = root / "jigsaw2018"
+    seen: set[str] = set()
+    with open(base / "jigsaw2018_predibase_union.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            seen.add(_key(r["comment_text"]))
+            known = {ours: float(r[theirs]) for theirs, ours in _JIGSAW_LABELS.items()}
+            if not any(known.values()):
+                labels = _labels(toxicity=0)
+            else:
+                # "Bad" comments are toxic for the head even when only a subtype was ticked.
+                known["toxicity"] = 1.0
+                labels = _labels(**known)
+            yield Example(r["comment_text"], "jigsaw2018", labels, "j" + r["id"])
+    with open(base / "jigsaw2018_robtest.csv", newline="", encoding="utf-8") as fh:
+        for i, (text, label) in enumerate(csv.reader(fh)):
+            if _key(text) in seen:
+                continue
+            seen.add(_key(text))
+            yield Example(text, "jigsaw2018", _labels(toxicity=float(label == "1")), f"jr{i}")
+
+
+def read_hatexplain(root: Path) -> Iterator[Example]:
+    """HateXplain (tweets and Gab): normal / offensive / hate speech (2 of 3 annotators)."""
+    with open(root / "hatexplain" / "hatexplain.csv", newline="", encoding="utf-8") as fh:
+        for i, r in enumerate(csv.DictReader(fh)):
+            label = int(r["label"])
+            hate = float(label == 2)
+            labels = _labels(toxicity=0) if label == 0 else _labels(toxicity=1, identity_attack=hate)
+            yield Example(r["text"], "hatexplain", labels, f"hx{i}")
+
+
+def read_sbic(root: Path) -> Iterator[Example]:
+    """Social Bias Frames: offensiveness as the share of raters (a soft label).
+
+    Posts taken from Davidson's tweets and Stormfront are skipped: those sources are read
+    on their own, and the same text in two sources would leak across their splits."""
+    for name in ("SBIC.v2.agg.dev.csv", "SBIC.v2.agg.tst.csv"):
+        with open(root / "sbic" / name, newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                if r["dataSource"] in ("t/davidson", "Stormfront"):
+                    continue
+                share = float(r["offensiveYN"] or 0.0)
+                labels = _labels(toxicity=0) if share == 0 else _labels(toxicity=share)
+                yield Example(r["post"], "sbic", labels, f"sb{name[9:12]}{r['']}")
+
+
+def read_hatemoji(root: Path) -> Iterator[Example]:
+    """HatemojiBuild: adversarial hate with emoji, majority of three annotators."""
+    for name in ("train.csv", "validation.csv", "test.csv"):
+        with open(root / "hatemoji_build" / name, newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                hate = float(r["label_gold"] == "1")
+                labels = _labels(toxicity=hate, identity_attack=hate) if hate else _labels(toxicity=0)
+                yield Example(r["text"], "hatemoji_build", labels, "hm" + r["entry_id"])
+
+
+def read_convabuse(root: Path) -> Iterator[Example]:
+    """ConvAbuse: users' messages to chatbots; the share of annotators who judged it abusive
+    (an "ambiguous" vote counts half)."""
+    for name in ("ConvAbuseEMNLPtrain.csv", "ConvAbuseEMNLPvalid.csv", "ConvAbuseEMNLPtest.csv"):
+        with open(root / "convabuse" / name, newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                votes = []
+                for k in range(1, 9):
+                    ticks = {v: r.get(f"Annotator{k}_is_abuse.{v}") == "1"
+                             for v in ("1", "0", "-1", "-2", "-3")}
+                    if any(ticks.values()):
+                        votes.append(0.0 if ticks["1"] else 0.5 if ticks["0"] else 1.0)
+                if not votes or not r["user"].strip():
+                    continue
+                share = sum(votes) / len(votes)
+                labels = _labels(toxicity=0) if share == 0 else _labels(toxicity=share)
+                yield Example(r["user"], "convabuse", labels, "ca" + r["conv_id"])
+
+
+def read_civil_extra(root: Path) -> Iterator[Example]:
+    """More Civil Comments: a random sample with the share of raters calling it toxic, and
+    comments most raters called toxic. Texts in the toxic-spans set are skipped."""
+    base = root / "civil_comments_extra"
+    seen: set[str] = set()
+    if (root / "toxic_spans_civil" / "comments.csv").exists():
+        with open(root / "toxic_spans_civil" / "comments.csv", newline="", encoding="utf-8") as fh:
+            seen.update(_key(r["comment_text"]) for r in csv.DictReader(fh))
+    with open(base / "civilcomments_safe_sample.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            key = _key(r["input_text"])
+            if key in seen or not key:
+                continue
+            seen.add(key)
+            share = float(r["given_label"])
+            labels = _labels(toxicity=0) if share == 0 else _labels(toxicity=share)
+            yield Example(r["input_text"], "civil_comments_extra", labels, "cs" + r["id"])
+    with open(base / "civilcomments_toxic_marco.csv", newline="", encoding="utf-8") as fh:
+        for i, r in enumerate(csv.DictReader(fh)):
+            key = _key(r["comment_text"])
+            if key in seen or not key:
+                continue
+            seen.add(key)
+            yield Example(r["comment_text"], "civil_comments_extra", _labels(toxicity=1), f"cm{i}")
+
+
 READERS = {
     "toxic_spans_civil": read_civil,
     "wiki_context_toxicity": read_wiki,
     "stormfront": read_stormfront,
     "davidson2017": read_davidson,
     "germeval2018": read_germeval,
+    "jigsaw2018": read_jigsaw,
+    "hatexplain": read_hatexplain,
+    "sbic": read_sbic,
+    "hatemoji_build": read_hatemoji,
+    "convabuse": read_convabuse,
+    "civil_comments_extra": read_civil_extra,
 }
 
 
-def load_sources(root: str | Path) -> list[Example]:
-    """All available sources under ``root`` (missing sources are skipped)."""
+def dedup_key(text: str) -> str:
+    """Lower-cased, without whitespace and ASCII punctuation: HateXplain's copy of a tweet
+    has lost its punctuation and case, and must still match the same tweet elsewhere (emoji
+    are kept: in HatemojiBuild they are what tells two entries apart)."""
+    return "".join(ch for ch in text.lower() if ch.isalnum() or (ord(ch) > 127 and not ch.isspace()))
+
+
+def load_sources(
+    root: str | Path, sources: tuple[str, ...] | None = None, cap: int | None = None
+) -> list[Example]:
+    """Available sources under ``root`` (missing ones are skipped), de-duplicated across
+    sources (the first source in ``READERS`` order keeps a text). ``cap`` keeps at most that
+    many rows per source, chosen by the hash of their group (deterministic)."""
     root = Path(root)
     out: list[Example] = []
+    seen: set[str] = set()
     for name, reader in READERS.items():
-        if not (root / name).is_dir():
+        if not (root / name).is_dir() or (sources is not None and name not in sources):
             continue
+        rows = []
         for ex in reader(root):
+            key = dedup_key(ex.text)
+            if not key or key in seen:
+                continue
+            seen.add(key)
             ex.weight = SOURCE_WEIGHTS[name]
-            out.append(ex)
+            rows.append(ex)
+        if cap is not None and len(rows) > cap:
+            rows.sort(key=lambda ex: bucket(ex.group + ex.text[:40], "cap"))
+            rows = rows[:cap]
+        out.extend(rows)
     return out
 
 

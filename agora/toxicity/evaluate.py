@@ -54,9 +54,10 @@ def file_examples(path: Path, text_col: str, label_col: str, source_col: str | N
     return out
 
 
-def heldout_examples(data_dir: Path, seed: int) -> list[Example]:
-    """The fixed held-out split of each source, plus GermEval's official test file."""
-    examples = load_sources(data_dir)
+def heldout_examples(data_dir: Path, seed: int, cap: int | None = None) -> list[Example]:
+    """The fixed held-out split of each source (with the training run's cap per source),
+    plus GermEval's official test file."""
+    examples = load_sources(data_dir, cap=cap)
     _, test_idx = split(examples, seed)
     held = [examples[i] for i in test_idx]
     if (data_dir / "germeval2018" / "germeval2018.test.txt").exists():
@@ -125,15 +126,25 @@ def run_eval(
     loso: bool = False,
     seed: int = 0,
     baseline_python: str | Path | None = None,
+    generalisation: str | Path | None = None,
+    heldout_from_training: bool = False,
+    heldout_every: int = 1,
 ) -> dict[str, Any]:
+    """Figures for the model card; ``generalisation`` is a report written by
+    bench/toxicity/generalisation.py (leave-one-source-out and adaptation curve);
+    ``heldout_from_training`` takes the held-out figures that training computed on the same
+    split with the same model, instead of scoring those rows again."""
     from .train import evaluate, span_f1
 
     model = load(model_path)
     data = Path(data)
     report: dict[str, Any] = {"model": str(model_path or "shipped"), "meta": _meta_summary(model)}
     if data.is_dir():
-        held = heldout_examples(data, seed)
-        report["heldout"] = evaluate(model, held)
+        held = heldout_examples(data, seed, model.meta.get("rows_per_source_cap"))[::heldout_every]
+        if heldout_from_training and "heldout" in model.meta:
+            report["heldout"] = model.meta["heldout"]
+        else:
+            report["heldout"] = evaluate(model, held)
         tsd = data / "toxic_spans_civil" / "tsd_test.csv"
         if tsd.exists():
             report["span_f1_tsd_test"] = round(span_f1(model, read_tsd(tsd)), 4)
@@ -151,6 +162,10 @@ def run_eval(
     report["behaviour"] = behaviour.run(model)
     report["behaviour_heldout"] = behaviour.run(model, behaviour.HELDOUT_CASES)
     report["behaviour_rule_heldout"] = behaviour.run(model, behaviour.HELDOUT_RULE_CASES)
+    report["behaviour_newsroom"] = behaviour.run(model, behaviour.NEWSROOM_CASES)
+    report["behaviour_newsroom_heldout"] = behaviour.run(model, behaviour.NEWSROOM_HELDOUT_CASES)
+    if generalisation:
+        report["generalisation"] = json.loads(Path(generalisation).read_text(encoding="utf-8"))
     report["bias"] = behaviour.bias_gap(model)
     if card:
         Path(card).write_text(render_card(report), encoding="utf-8")
@@ -169,6 +184,9 @@ def _meta_summary(model: Model) -> dict[str, Any]:
         "span_relative",
         "span_tuning_f1",
         "thresholds",
+        "rows_per_source_cap",
+        "encoder_blend",
+        "encoder_heads_sources",
     )
     return {k: model.meta[k] for k in keep if k in model.meta}
 

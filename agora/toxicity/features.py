@@ -24,6 +24,13 @@ import numpy as np
 from .lexicon import IDENTITY_RE, is_profane
 
 ID_TOKEN = "_id_"
+NEUTRAL_IDENTITY = "group"  # what the sentence encoder reads in place of any identity word
+
+
+def neutral_identity(norm_text: str) -> str:
+    """``norm_text`` with every identity-word mention (``IDENTITY_RE``, the same matches
+    that become ``ID_TOKEN``) replaced by ``NEUTRAL_IDENTITY``: the encoder's view of it."""
+    return IDENTITY_RE.sub(NEUTRAL_IDENTITY, norm_text)
 CHAR_MIN, CHAR_MAX = 2, 5
 _TOKEN = re.compile(r"[^\W_][\w'*]*")
 _NEGATORS = frozenset(

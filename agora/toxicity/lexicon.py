@@ -46,21 +46,30 @@ IDENTITY_TERMS: tuple[str, ...] = tuple(t.replace("?", "") for t in _IDENTITY_WO
     t[:-1] for t in _IDENTITY_WORDS.split() if t.endswith("?")
 )
 
+# "straight" names a group only when it describes people ("a straight couple", "my brother
+# is straight."), not in "a straight answer" or "three straight wins".
+_STRAIGHT_PERSON = (
+    r"straight(?= (?:people|folks|persons?|men|women|man|woman|guys?|girls?|boys?|couples?|students?"
+    r"|friends?|kids|teens?|parents?|sons?|daughters?|brothers?|sisters?|allies|ally|members?|voters?|characters?))"
+    r"|(?:(?<=\bam )|(?<=\bis )|(?<=\bare )|(?<=\bwas )|(?<=\bbeing )|(?<=\bi'm ))"
+    r"straight(?= *(?:$|[.,;:!?]| and | or | but | is | was | too\b| myself\b))"
+)
+
 IDENTITY_RE = re.compile(
     r"(?<![\w*])(?:"
     + "|".join(
         re.escape(t).replace(r"\?", "?") for t in sorted(_IDENTITY_WORDS.split(), key=len, reverse=True)
     )
     + r"|asylum seekers?|african americans?|native americans?|jewish people|gay people"
-    r"|old people|wheelchair users?|straight (?:people|men|women|folks)|heterosexuals?|cis"
-    r")(?![\w*])"
+    r"|old people|wheelchair users?|heterosexuals?|cis"
+    r"|" + _STRAIGHT_PERSON + r")(?![\w*])"
 )
 
 _GROUP = (
     r"(?:they|them|those|these|such|you|y'all|you people|these people|those people|"
     r"all (?:of )?(?:them|these|those)|(?:the |all |most |these |those )?"
     r"(?:" + "|".join(re.escape(t).replace(r"\?", "?") for t in _IDENTITY_WORDS.split()) + r")"
-    r"(?: people| folks)?)"
+    r"(?: people| folks)?|(?:the |all |most |these |those )?straight (?:people|folks|men|women))"
 )
 _DEHUMANISING = (
     r"(?:vermin|rats?|animals?|cockroach(?:es)?|roach(?:es)?|parasites?|sub-?humans?|"

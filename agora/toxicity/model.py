@@ -1,4 +1,11 @@
-"""Runtime model: linear TF-IDF heads + curated rules, numpy only."""
+"""Runtime model: a sentence encoder's heads blended with linear TF-IDF heads, curated
+rules, and optionally a site's own head learned from its moderators' decisions.
+
+The n-gram part needs numpy only and gives the character spans; the encoder part
+(``encoder``) needs onnxruntime and generalises beyond the words of the training data.
+The n-gram heads score a long comment per sentence as well as whole, and the strongest
+counts, so one abusive sentence is not diluted by the rest; the encoder reads the whole
+comment with every identity word replaced by one neutral word."""
 
 from __future__ import annotations
 
@@ -10,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from . import artefact, lexicon
-from .features import ID_TOKEN, block_of, char_grams, tfidf, tokens
+from . import artefact, encoder, lexicon
+from .features import ID_TOKEN, block_of, char_grams, neutral_identity, tfidf, tokens
 from .lang import SUPPORTED, detect
 from .normalize import Normalized, normalize
 from .spans import SpanHead
@@ -27,6 +34,11 @@ LABELS: tuple[str, ...] = (
     "sexually_explicit",
 )
 DEFAULT_PATH = Path(__file__).parent / "data" / "model.npz"
+_BASE_CACHE_SIZE = 256
+# Sentences the encoder also scores on its own, the n-gram heads' strongest first. One: on
+# held-out comments of several sentences eight scored no better at 1.5 times the CPU
+# (bench/toxicity/sentence_budget.py); none let a long calm comment dilute one abusive sentence.
+ENCODER_SENTENCES = 1
 # Contributions inside quotes are damped when the comment condemns what it quotes.
 _COUNTER_DAMPING = 0.25
 
@@ -78,7 +90,19 @@ class Model:
         self.span_gate = float(meta.get("span_gate", 0.0))
         self.thresholds: dict[str, float] = meta.get("thresholds", {})
         self.span_head = SpanHead.from_arrays(arrays)
+        # Encoder heads (dimension x labels) and each label's share of the encoder's logit.
+        self.encoder_weights = arrays.get("encoder_weights")
+        self.encoder_bias = arrays.get("encoder_bias")
+        self.blend = np.asarray(meta.get("encoder_blend", [0.0] * len(self.labels)), dtype=np.float64)
+        self.encoder = encoder.load() if self.encoder_weights is not None else None
+        self.encoder_sentences = ENCODER_SENTENCES
+        # Site heads learned from moderators' decisions: per label [a, v...] and c, where
+        # the label's logit becomes a * logit + v . embedding + c.
+        self.site_labels: list[str] = list(meta.get("site_labels", []))
+        self.site_coef = arrays.get("site_coef")
+        self.site_intercept = arrays.get("site_intercept")
         self._tok_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._base_cache: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
 
     # -- learned part -------------------------------------------------------
     def _token_features(self, tok: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -122,14 +146,73 @@ class Model:
 
     def _linear(self, norm: Normalized) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Logits, occurrence spans (k x 2) and contributions (k x labels)."""
-        idx, starts, ends = self._occurrences(norm.text)
+        return self._linear_text(norm.text)
+
+    def _linear_text(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        idx, starts, ends = self._occurrences(text)
         uniq, vals, inverse, counts = tfidf(idx, self.idf, self.block)
         if uniq.size == 0:
             return self.bias.copy(), np.zeros((0, 2), dtype=np.int64), np.zeros((0, len(self.labels)))
         per_occ = (vals / counts)[inverse][:, None] * self.weights[uniq][inverse]
         spans = np.stack([starts, ends], axis=1)
-        per_occ = self._damp_counter_speech(norm.text, spans, per_occ)
+        per_occ = self._damp_counter_speech(text, spans, per_occ)
         return self.bias + per_occ.sum(axis=0), spans, per_occ
+
+    # -- encoder, sentences and site ------------------------------------------
+    def base_logits(self, norm_text: str, ngram: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Logits before any site head, and the comment's embedding (None without an
+        encoder). ``ngram`` is the whole comment's n-gram logits.
+
+        The last few results are kept: the pipeline scores a flagged comment a second time
+        for its spans, and the encoder is the expensive part."""
+        hit = self._base_cache.get(norm_text)
+        if hit is not None:
+            return hit[0].copy(), hit[1]
+        result = self._compute_base(norm_text, ngram)
+        with _LOCK:
+            if len(self._base_cache) >= _BASE_CACHE_SIZE:
+                self._base_cache.pop(next(iter(self._base_cache)))
+            self._base_cache[norm_text] = result
+        return result[0].copy(), result[1]
+
+    def _compute_base(self, norm_text: str, ngram: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        z = self.scale * ngram + self.shift
+        parts = encoder.segments(norm_text)
+        # The strongest sentence counts: one abusive sentence is not diluted.
+        sentence_z = [self.scale * self._linear_text(part)[0] + self.shift for part in parts[1:]]
+        for zs in sentence_z:
+            z = np.maximum(z, zs)
+        if self.encoder is None:
+            return z, None
+        # The encoder sees every group named the same way, as the n-gram heads do (ID_TOKEN):
+        # two comments that differ only in the group they name score the same.
+        encoded = [neutral_identity(part) for part in self._encoder_parts(parts, sentence_z)]
+        vectors = np.vstack([self.encoder.embed([part]) for part in encoded])
+        z_enc = (vectors @ self.encoder_weights + self.encoder_bias).max(axis=0)
+        z = self.blend * z_enc + (1.0 - self.blend) * z
+        return z, vectors[0]  # the whole comment's embedding: what a site head learns from
+
+    def _encoder_parts(self, parts: list[str], sentence_z: list[np.ndarray]) -> list[str]:
+        """The whole comment, then the ``encoder_sentences`` sentences the n-gram heads found
+        strongest: the encoder costs milliseconds a call, so it reads only the suspects."""
+        order = sorted(range(len(sentence_z)), key=lambda i: -float(sentence_z[i].max()))
+        return [parts[0], *(parts[1 + i] for i in order[: self.encoder_sentences])]
+
+    def _site(self, z: np.ndarray, embedding: np.ndarray | None) -> np.ndarray:
+        if self.site_coef is None or embedding is None:
+            return z
+        z = z.copy()
+        for k, label in enumerate(self.site_labels):
+            j = self.labels.index(label)
+            coef = self.site_coef[k]
+            z[j] = coef[0] * z[j] + float(coef[1:] @ embedding) + float(self.site_intercept[k])
+        return z
+
+    def features(self, text: object) -> tuple[np.ndarray, np.ndarray | None]:
+        """What a site head learns from: base logits and the embedding of one comment."""
+        raw, _ = sanitize(text)
+        norm = normalize(clean(raw))
+        return self.base_logits(norm.text, self._linear(norm)[0])
 
     @staticmethod
     def _damp_counter_speech(text: str, spans: list[tuple[int, int]], per_occ: np.ndarray) -> np.ndarray:
@@ -219,7 +302,7 @@ class Model:
         language = detect(cleaned)
         norm = normalize(cleaned)
         logits, occurrences, per_occ = self._linear(norm)
-        probs = _sigmoid(self.scale * logits + self.shift)
+        probs = _sigmoid(self._site(*self.base_logits(norm.text, logits)))
         scores = dict(zip(self.labels, (float(p) for p in probs), strict=True))
         hits = self._rules(norm.text)
         for rule, _, _ in hits:

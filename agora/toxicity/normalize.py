@@ -25,10 +25,13 @@ Rules, in order:
    is made only of look-alikes (other Cyrillic/Greek words are left alone); leetspeak
    (0→o 1→i 3→e 4→a 5→s 7→t 8→b 9→g @→a $→s !→i |→l) when the word has letters
    and is not a number-like token ("1st", "5pm", "2017").
-3. Runs of 3+ single letters split by separators are joined ("f.u.c.k", "f u c k").
-4. Runs of 3+ identical characters are squeezed to 2 ("fuuuuck" → "fuuck"); no
-   English word has a letter three times in a row, so nothing real is lost, and
-   TermMatcher lets each single letter of a term match once or twice.
+3. Runs of 3+ single letters split by separators are joined ("f.u.c.k", "f u c k"),
+   but not across a word boundary: a change of separator or a wider gap ends the word
+   ("f.u.c.k y.o.u" → "fuck you"), and a leading "a"/"i" stays a word of its own when
+   the rest is a listed profanity or slur ("a f u c k" → "a fuck").
+4. Runs of 3+ identical characters are squeezed to 2 ("sooooo" → "soo"); no English
+   word has a letter three times in a row, so nothing real is lost. When one letter
+   makes a listed profanity or slur of the word, it becomes one ("fuuuuck" → "fuck").
 
 A ``*`` inside a word is kept as a wildcard ("f*ck"); TermMatcher lets it stand for
 letters of a term as long as at least half of the term's letters are literal.
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -224,13 +228,41 @@ def _words_pass(units: list[Unit]) -> list[Unit]:
     return out
 
 
+_LETTER_AND_GAP = re.compile(r"([^\W\d_])([\s.\-_*~+,/\\:;'\"]*)")
+
+
+def _spaced_words(run: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of the separators to drop in one run of spaced letters. The most common
+    separator is the one inside words; any other ends a word ("a f.a.g" is "a fag", "f.u.c.k
+    y.o.u" is "fuck you"). A leading "a"/"i" stays a word of its own when the rest is a
+    listed profanity or slur."""
+    from .lexicon import is_profane
+
+    pieces = [(m.start(), m.group(1), m.group(2)) for m in _LETTER_AND_GAP.finditer(run)]
+    inside = Counter(gap for _, _, gap in pieces[:-1]).most_common(1)[0][0]
+    words: list[list[tuple[int, str, str]]] = [[]]
+    for piece in pieces:
+        words[-1].append(piece)
+        if piece[2] != inside:
+            words.append([])
+    drop: list[tuple[int, int]] = []
+    for word in words:
+        letters = "".join(p[1] for p in word)
+        if len(word) >= 3 and letters[0] in "ai" and not is_profane(letters) and is_profane(letters[1:]):
+            word = word[1:]
+        for offset, letter, gap in word[:-1]:
+            drop.append((start + offset + len(letter), start + offset + len(letter) + len(gap)))
+    return drop
+
+
 def _join_spaced(units: list[Unit]) -> list[Unit]:
     text = "".join(u[0] for u in units)
     if len(text) < 5:
         return units
     drop: set[int] = set()
     for m in _SPACED.finditer(text):
-        drop.update(i for i in range(m.start(), m.end()) if text[i] in _SEP_CHARS)
+        for s, e in _spaced_words(m.group(), m.start()):
+            drop.update(i for i in range(s, e) if text[i] in _SEP_CHARS)
     if not drop:
         return units
     return [u for i, u in enumerate(units) if i not in drop]
@@ -238,12 +270,41 @@ def _join_spaced(units: list[Unit]) -> list[Unit]:
 
 def _squeeze(units: list[Unit]) -> list[Unit]:
     out: list[Unit] = []
+    long_runs: list[int] = []  # output positions whose letter stood three or more times
     for c, s, e in units:
         if out and c == " " and out[-1][0] == " ":
             out[-1] = (" ", out[-1][1], e)
             continue
         if len(out) >= 2 and out[-1][0] == c and out[-2][0] == c:
             out[-1] = (c, out[-1][1], e)  # widen so spans cover the whole run
+            if not long_runs or long_runs[-1] != len(out) - 1:
+                long_runs.append(len(out) - 1)
+            continue
+        out.append((c, s, e))
+    return _single_letter_words(out, long_runs) if long_runs else out
+
+
+def _single_letter_words(units: list[Unit], long_runs: list[int]) -> list[Unit]:
+    """Squeeze a long run to one letter where that makes a listed word ("fuuuuck")."""
+    from .lexicon import is_profane
+
+    text = "".join(u[0] for u in units)
+    merge: set[int] = set()
+    for pos in long_runs:
+        start = pos
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+        end = pos + 1
+        while end < len(text) and text[end].isalpha():
+            end += 1
+        word = text[start:end]
+        single = text[start:pos] + text[pos + 1 : end]
+        if not is_profane(word) and is_profane(single):
+            merge.add(pos)
+    out: list[Unit] = []
+    for i, (c, s, e) in enumerate(units):
+        if i in merge:  # fold this copy into the previous one, keeping the original range
+            out[-1] = (c, out[-1][1], e)
             continue
         out.append((c, s, e))
     return out

@@ -10,8 +10,9 @@ object and ``status`` the HTTP status to send.
 Differences from Google's service, on purpose: nothing is ever stored (so
 ``doNotStore`` is accepted and ignored); span offsets are Unicode code point
 offsets into ``comment.text``; spans are the model's toxic words or phrases, not
-sentences. ``suggest_score_to_decision`` turns a ``comments:suggestscore`` body
-(which Coral sends on moderation decisions) into a moderator-decision record.
+sentences. ``suggestions`` turns a ``comments:suggestscore`` body (which Coral
+sends on moderation decisions) into moderator judgements, ``suggest_response``
+answers it.
 """
 
 from __future__ import annotations
@@ -163,17 +164,44 @@ def analyze(model: Model, request: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def suggest_score_to_decision(request: dict[str, Any], created: str) -> dict[str, Any]:
-    """A ``comments:suggestscore`` body → ``{text, toxic, weight, created}``."""
+@dataclass(frozen=True)
+class Suggestion:
+    """One moderator judgement from a ``comments:suggestscore`` request."""
+
+    text: str
+    label: str  # our attribute name
+    toxic: int
+    client_token: str
+    community_id: str
+
+
+def suggestions(request: dict[str, Any]) -> list[Suggestion]:
+    """A ``comments:suggestscore`` body → one judgement per attribute (score >= 0.5 is
+    toxic). Coral sends ``summaryScore`` 0 or 1 when a moderator approves or rejects."""
     text = _parse_text(request)
     scores = request.get("attributeScores")
     if not isinstance(scores, dict) or not scores:
         raise _bad("attributeScores must be a non-empty object.")
-    values = []
+    token = request.get("clientToken", "")
+    community = request.get("communityId", "")
+    if not isinstance(token, str) or not isinstance(community, str):
+        raise _bad("clientToken and communityId must be strings.")
+    out = []
     for name, entry in scores.items():
-        _attribute_key(name)
-        value = (entry or {}).get("summaryScore", {}).get("value")
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise _bad(f"{name}.summaryScore.value must be a number.")
-        values.append(float(value))
-    return {"text": text, "toxic": int(max(values) >= 0.5), "weight": 1.0, "created": created}
+        key = _attribute_key(name)
+        summary = entry.get("summaryScore") if isinstance(entry, dict) else None
+        value = summary.get("value") if isinstance(summary, dict) else None
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise _bad(f"{name}.summaryScore.value must be a number from 0 to 1.")
+        out.append(Suggestion(text, ATTRIBUTES[key], int(value >= 0.5), token[:200], community[:200]))
+    return out
+
+
+def suggest_response(request: dict[str, Any]) -> dict[str, Any]:
+    """Perspective's SuggestCommentScore response."""
+    text = _parse_text(request)
+    languages = request.get("languages") if isinstance(request.get("languages"), list) else []
+    response: dict[str, Any] = {"detectedLanguages": [detect(clean(text))], "requestedLanguages": languages}
+    if isinstance(request.get("clientToken"), str):
+        response["clientToken"] = request["clientToken"]
+    return response

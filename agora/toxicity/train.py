@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,10 @@ import numpy as np
 from scipy import sparse
 from tqdm import tqdm
 
-from . import artefact, augment
+from . import artefact, augment, encoder
 from .data import LABELS, Example, bucket, load_sources, read_tsd, split
 from .features import block_of, feature_names, tfidf
+from .head import fit_logistic
 from .model import DEFAULT_PATH, Model
 from .normalize import normalize
 from .spans import SpanHead, numeric_features, rule_coverage, token_features
@@ -28,6 +29,10 @@ from .text import clean, sanitize
 MIN_DF = {0: 2, 1: 3}
 MAX_FEATURES = {0: 80_000, 1: 200_000}
 C = 2.0
+ENCODER_L2 = 1.0
+# The encoder's share of each attribute's logit, chosen on the leave-one-source-out table
+# (bench/toxicity/generalisation.py).
+ENCODER_BLEND = 0.5
 
 
 def normalized_texts(texts: Sequence[str], desc: str = "normalise") -> list[str]:
@@ -80,6 +85,25 @@ def matrix(
     )
 
 
+def soft_rows(rows: Sequence[int], targets: Sequence[float], weights: Sequence[float]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Soft labels for a hard-label learner: a row whose raters split (share p) appears as
+    a positive with weight w * p and as a negative with weight w * (1 - p)."""
+    idx = np.asarray(rows, dtype=np.int64)
+    y, w = np.asarray(targets, dtype=float), np.asarray(weights, dtype=float)
+    soft = (y > 0) & (y < 1)
+    both = idx[soft]
+    rows_out = np.concatenate([idx[~soft], both, both])
+    labels = np.concatenate([y[~soft] >= 0.5, np.ones(len(both), bool), np.zeros(len(both), bool)])
+    sample = np.concatenate([w[~soft], w[soft] * y[soft], w[soft] * (1 - y[soft])])
+    return rows_out, labels, sample
+
+
+def _known(examples: Sequence[Example], label: str) -> tuple[list[int], list[float], list[float]]:
+    rows = [i for i, ex in enumerate(examples) if ex.labels[label] is not None]
+    return rows, [float(examples[i].labels[label] or 0.0) for i in rows], [examples[i].weight for i in rows]
+
+
 def fit_heads(
     X: sparse.csr_matrix, examples: Sequence[Example], seed: int, labels: Sequence[str] = LABELS
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -91,60 +115,62 @@ def fit_heads(
     for j, label in enumerate(tqdm(LABELS, desc="heads", unit="label", leave=False)):
         if label not in labels:
             continue
-        rows = [i for i, ex in enumerate(examples) if ex.labels[label] is not None]
-        y = np.array([examples[i].labels[label] for i in rows]) >= 0.5
-        if len(set(y)) < 2 or y.sum() < 20:
+        idx, y, w = soft_rows(*_known(examples, label))
+        if len(set(y.tolist())) < 2 or y.sum() < 20:
             continue  # nothing to learn (e.g. sexually_explicit): rules only
-        w = np.array([examples[i].weight for i in rows])
         clf = LogisticRegression(C=C, solver="liblinear", random_state=seed, max_iter=200)
-        clf.fit(X[rows], y, sample_weight=w)
+        clf.fit(X[idx], y, sample_weight=w)
         W[:, j] = clf.coef_[0]
         b[j] = clf.intercept_[0]
     return W, b
 
 
-def collect(data_dir: str | Path | None, seed: int, extra: Iterable[dict[str, Any]] = ()) -> list[Example]:
-    examples = load_sources(data_dir) if data_dir else []
-    examples += augment.examples(seed)
-    examples += decisions_to_examples(extra)
-    return examples
+def fit_encoder_heads(E: np.ndarray, examples: Sequence[Example], blend: float
+                      ) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """Per-attribute logistic heads on the sentence embeddings (soft labels), and each
+    label's share of the encoder in the blend (0 where no head could be learned)."""
+    W = np.zeros((E.shape[1], len(LABELS)), dtype=np.float32)
+    b = np.zeros(len(LABELS), dtype=np.float32)
+    shares = [0.0] * len(LABELS)
+    for j, label in enumerate(LABELS):
+        rows, y, w = _known(examples, label)
+        if sum(v >= 0.5 for v in y) < 20:
+            continue
+        head = fit_logistic(E[rows], np.array(y), np.array(w), ENCODER_L2)
+        W[:, j], b[j], shares[j] = head.coef, head.intercept, blend
+    return W, b, shares
 
 
-def decisions_to_examples(decisions: Iterable[dict[str, Any]], half_life_days: float = 90.0) -> list[Example]:
-    """Moderator decisions → examples, recent ones weighted higher (half-life)."""
-    from datetime import datetime
+def embed(docs: Sequence[str], cache_dir: str | Path | None) -> np.ndarray:
+    """Sentence embeddings of normalised texts, through a cache directory when given."""
+    from .embed_cache import EmbeddingCache
 
-    rows = list(decisions)
-    if not rows:
-        return []
+    if cache_dir is None:
+        return np.vstack([encoder.load().embed([d]) for d in docs])
+    return EmbeddingCache(cache_dir).embed(docs, encoder.load())
 
-    def when(r: dict[str, Any]) -> float:
-        try:
-            return datetime.fromisoformat(str(r.get("created", ""))).timestamp()
-        except ValueError:
-            return 0.0
 
-    newest = max(when(r) for r in rows)
-    out = []
-    for i, r in enumerate(rows):
-        age_days = max(0.0, (newest - when(r)) / 86400) if when(r) else 365.0
-        weight = float(r.get("weight", 1.0)) * 2.0 * 0.5 ** (age_days / half_life_days)
-        tox = float(r["toxic"])
-        labels = {k: None for k in LABELS}
-        labels["toxicity"] = tox
-        out.append(Example(str(r["text"]), "decisions", labels, f"m{i}:{r['text']}", weight))
-    return out
+def collect(data_dir: str | Path | None, seed: int, cap: int | None = None) -> list[Example]:
+    examples = load_sources(data_dir, cap=cap) if data_dir else []
+    return examples + augment.examples(seed)
 
 
 def train(
     data_dir: str | Path | None,
     out: str | Path = DEFAULT_PATH,
     seed: int = 0,
-    extra: Iterable[dict[str, Any]] = (),
     tsd_dir: str | Path | None = None,
+    cap: int | None = None,
+    embeddings: str | Path | None = None,
+    blend: float | None = None,
 ) -> dict[str, Any]:
-    """Train all heads, evaluate on the fixed held-out split, write the artefact."""
-    examples = collect(data_dir, seed, extra)
+    """Train all heads, evaluate on the fixed held-out split, write the artefact.
+
+    ``cap`` keeps at most that many rows per source; ``embeddings`` is a cache directory
+    for the training texts' sentence embeddings; ``blend`` is the encoder's share of each
+    logit (default ``ENCODER_BLEND``; 0 trains the n-gram model alone)."""
+    blend = ENCODER_BLEND if blend is None else blend
+    examples = collect(data_dir, seed, cap)
     train_idx, test_idx = split(examples, seed)
     docs = normalized_texts([ex.text for ex in examples])
     train_docs = [docs[i] for i in train_idx]
@@ -154,6 +180,17 @@ def train(
     idf = idf_of(train_docs, index)
     X = matrix(train_docs, index, idf, block)
     W, b = fit_heads(X, [examples[i] for i in train_idx], seed)
+    arrays = {
+        "vocab": artefact.encode_strings(vocab),
+        "idf": idf.astype(np.float32),
+        "weights": W.astype(np.float32),
+        "bias": b.astype(np.float32),
+    }
+    shares = [0.0] * len(LABELS)
+    if blend > 0 and encoder.available():
+        E = embed(train_docs, embeddings)
+        V, c, shares = fit_encoder_heads(E, [examples[i] for i in train_idx], blend)
+        arrays.update(encoder_weights=V, encoder_bias=c)
     meta: dict[str, Any] = {
         "labels": list(LABELS),
         "format": 1,
@@ -163,12 +200,8 @@ def train(
         "span_threshold": 0.3,
         "thresholds": {k: 0.5 for k in LABELS},
         "sources": sorted({ex.source for ex in examples}),
-    }
-    arrays = {
-        "vocab": artefact.encode_strings(vocab),
-        "idf": idf.astype(np.float32),
-        "weights": W.astype(np.float32),
-        "bias": b.astype(np.float32),
+        "rows_per_source_cap": cap,
+        "encoder_blend": shares,
     }
     model = Model(arrays, meta)
     heldout = [examples[i] for i in test_idx]

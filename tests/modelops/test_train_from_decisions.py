@@ -44,7 +44,8 @@ def _labelled(site: Site, body: str, label: str) -> Decision:
 @pytest.fixture
 def decisions(site: Site, settings, tmp_path: Path) -> Site:
     settings.DATA_DIR = tmp_path
-    for i in range(12):
+    # Enough for the held-back quarter of threads to hold ten toxic and ten other decisions.
+    for i in range(24):
         for template in TOXIC:
             _labelled(site, template.format(i=i), "toxic")
         for template in FINE:
@@ -54,13 +55,13 @@ def decisions(site: Site, settings, tmp_path: Path) -> Site:
 
 def test_labelled_decisions_are_exported_with_the_latest_label(decisions: Site) -> None:
     rows = services.labelled_decisions(decisions)
-    assert len(rows) == 72
-    assert sum(r["toxic"] for r in rows) == 36
+    assert len(rows) == 144
+    assert sum(r["toxic"] for r in rows) == 72
     comment = Comment.objects.filter(site=decisions, body__startswith="the harbour board meeting").first()
     Decision.objects.create(comment=comment, status="rejected", source=Decision.Source.MODERATOR,
                             is_label=True, label="toxic")
     relabelled = {r["text"]: r["toxic"] for r in services.labelled_decisions(decisions)}
-    assert len(relabelled) == 72 and relabelled[comment.body] == 1
+    assert len(relabelled) == 144 and relabelled[comment.body] == 1
 
 
 def test_train_activates_a_not_worse_model_and_rollback_restores_the_shipped_one(
@@ -70,7 +71,7 @@ def test_train_activates_a_not_worse_model_and_rollback_restores_the_shipped_one
     version = ModelVersion.objects.get(site=decisions)
     assert version.active and version.parent is None
     assert Path(version.path).parent == tmp_path / "models" and Path(version.path).exists()
-    assert version.metrics["decisions_train"] + version.metrics["decisions_eval"] == 72
+    assert version.metrics["decisions_train"] + version.metrics["decisions_eval"] == 144
     assert services.active_model_path(decisions) == version.path
 
     call_command("train_from_decisions", "--site", decisions.slug)
@@ -119,3 +120,21 @@ def test_agora_model_train_from_decisions_routes_to_the_command(monkeypatch) -> 
     monkeypatch.setattr(django.core.management, "execute_from_command_line", seen.append)
     assert main(["model", "train", "--from-decisions", "--site", "chronicle"]) == 0
     assert seen == [["agora", "train_from_decisions", "--site", "chronicle"]]
+
+
+def test_threshold_table_shows_held_share_precision_and_recall(site: Site) -> None:
+    from agora.modelops.display import threshold_table_html
+
+    cases = [(0.95, "toxic"), (0.85, "ok"), (0.55, "toxic"), (0.2, "ok"), (0.1, "")]
+    for i, (score, label) in enumerate(cases):
+        decision = _labelled(site, f"comment {i}", label or "ok")
+        Decision.objects.create(comment=decision.comment, status="approved", source=Decision.Source.PIPELINE,
+                                scores={"toxicity": score})
+        if not label:
+            decision.delete()  # scored by the pipeline but never labelled
+    rows = {r.threshold: r for r in services.threshold_table(site)}
+    assert rows[0.5].held_share == 0.6 and rows[0.5].labelled == 4
+    assert rows[0.5].precision == pytest.approx(2 / 3, abs=1e-3) and rows[0.5].recall == 1.0
+    assert rows[0.9].precision == 1.0 and rows[0.9].recall == 0.5
+    html = threshold_table_html(site)
+    assert "<td>0.5</td><td>60%</td><td>67%</td><td>100%</td>" in html

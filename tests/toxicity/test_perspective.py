@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from agora.toxicity import Model
-from agora.toxicity.perspective import PerspectiveError, analyze, suggest_score_to_decision
+from agora.toxicity.perspective import PerspectiveError, Suggestion, analyze, suggest_response, suggestions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -107,11 +107,24 @@ def test_german_request(model: Model) -> None:
     assert analyze(model, request)["attributeScores"]["INSULT"]["summaryScore"]["value"] > 0.5
 
 
-def test_suggest_score_becomes_a_decision() -> None:
-    decision = suggest_score_to_decision(_fixture("suggestscore_request_coral.json"), "2026-01-01T00:00:00")
-    assert decision == {
-        "text": "This comment was rejected by a moderator.",
-        "toxic": 1,
-        "weight": 1.0,
-        "created": "2026-01-01T00:00:00",
+def test_suggest_score_becomes_a_judgement_per_attribute() -> None:
+    request = _fixture("suggestscore_request_coral.json")
+    assert suggestions(request) == [
+        Suggestion("This comment was rejected by a moderator.", "toxicity", 1, "comment:c1",
+                   "Coral:https://news.example")
+    ]
+    assert suggest_response(request) == {
+        "clientToken": "comment:c1", "detectedLanguages": ["en"], "requestedLanguages": ["en"]
     }
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [{}, {"TOXICITY": {}}, {"TOXICITY": {"summaryScore": {"value": "1"}}},
+     {"TOXICITY": {"summaryScore": {"value": 2}}}, {"NOT_AN_ATTRIBUTE": {"summaryScore": {"value": 1}}}],
+)
+def test_bad_suggestions_are_refused(scores: dict) -> None:
+    request = {"comment": {"text": "hello"}, "attributeScores": scores}
+    with pytest.raises(PerspectiveError) as error:
+        suggestions(request)
+    assert error.value.status == 400

@@ -59,21 +59,27 @@ def test_train_is_deterministic_and_loadable(tmp_path: Path, capsys: pytest.Capt
     assert "heldout_roc_auc" in capsys.readouterr().out
 
 
-def test_train_with_extra_decisions(tmp_path: Path) -> None:
+def test_train_fits_encoder_heads_and_n_grams_alone_on_request(tmp_path: Path) -> None:
+    from agora.toxicity import load
+
     data = tmp_path / "data"
     _write_sources(data)
-    extra = tmp_path / "decisions.jsonl"
-    extra.write_text(
-        "".join(
-            json.dumps({"text": f"snowflake remark {i}", "toxic": 1, "weight": 1, "created": "2026-02-01"})
-            + "\n"
-            for i in range(30)
-        ),
-        encoding="utf-8",
-    )
-    out = tmp_path / "m.npz"
-    assert main(["model", "train", "--data", str(data), "--out", str(out), "--extra", str(extra)]) == 0
-    assert out.exists()
+    cache = tmp_path / "embeddings"
+    assert main(["model", "train", "--data", str(data), "--out", str(tmp_path / "m.npz"),
+                 "--embeddings", str(cache)]) == 0
+    model = load(tmp_path / "m.npz")
+    assert model.encoder is not None and model.blend[0] > 0
+    assert (cache / "keys.txt").exists()  # a second run reuses the embeddings
+    ngrams_only = tmp_path / "n.npz"
+    assert main(["model", "train", "--data", str(data), "--out", str(ngrams_only), "--blend", "0"]) == 0
+    assert load(ngrams_only).encoder is None
+
+
+def test_train_no_longer_takes_decisions(tmp_path: Path) -> None:
+    # Decisions adapt a copy with `model adapt`; they never retrain the shipped artefact.
+    with pytest.raises(SystemExit) as exit_:
+        main(["model", "train", "--data", str(tmp_path), "--extra", str(tmp_path / "d.jsonl")])
+    assert exit_.value.code == 2
 
 
 def test_eval_on_a_labelled_file_writes_a_card(tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--site", help="Site slug (default: all sites together).")
         parser.add_argument("--rollback", action="store_true", help="Re-activate the previous model.")
-        parser.add_argument("--data", help="Open training data directory: retrain fully instead of adapting.")
 
     def handle(self, *args, **options) -> None:
         site = None
@@ -33,7 +32,7 @@ class Command(BaseCommand):
                 parent = services.rollback(site)
                 self.stdout.write(f"active model: {parent.path if parent else 'shipped model'}")
                 return
-            version = services.train_from_decisions(site, options["data"])
+            version = services.train_from_decisions(site)
         except AgoraError as exc:
             raise CommandError(exc.message) from exc
         metrics = version.metrics
