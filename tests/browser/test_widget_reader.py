@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +27,7 @@ def test_votes_are_taken_back_and_switched(stack, browser):
         up.click()  # again: taken back, never "already voted"
         ada.get_by_role("button", name="Upvote (0)").wait_for()
         assert ada.get_by_role("button", name="Upvote (0)").get_attribute("aria-pressed") == "false"
-        assert "Vote removed." in page.get_by_role("status").inner_text()
+        page.get_by_role("status").filter(has_text="Vote removed.").wait_for()  # once the server answered
         ada.get_by_role("button", name="Downvote (0)").click()
         ada.get_by_role("button", name="Downvote (1)").wait_for()
         ada.get_by_role("button", name="Upvote (0)").click()  # switched
@@ -128,6 +129,10 @@ def test_the_count_link_on_the_host_page_follows_the_thread_live(stack, browser)
         page.wait_for_function("() => document.getElementById('count').textContent === '2 comments'")
 
 
+ARABIC = json.loads((Path(__file__).resolve().parents[2] / "agora/comments/static/agora/i18n/ar.json")
+                    .read_text(encoding="utf-8"))
+
+
 def test_language_from_the_page_with_translations_overlaid_and_rtl(stack, browser):
     german = {"join": "Diskutieren Sie mit", "comments_one": "{count} Kommentar",
               "comments_other": "{count} Kommentare"}
@@ -135,7 +140,7 @@ def test_language_from_the_page_with_translations_overlaid_and_rtl(stack, browse
     with browser_page(browser) as page:
         requested = []
         page.on("request", lambda request: requested.append(request.url))
-        # A translation file as the translators will ship it (none is in the package yet).
+        # A partial translation file in place of the shipped one: what it lacks stays English.
         page.route("**/static/agora/i18n/de.json",
                    lambda route: route.fulfill(status=200, content_type="application/json",
                                                body=json.dumps(german)))
@@ -148,8 +153,8 @@ def test_language_from_the_page_with_translations_overlaid_and_rtl(stack, browse
                              ".querySelector('.w').dir") == ""
 
     with browser_page(browser) as page:
-        page.goto(f"{stack['host']}/sprache?lang=ar")  # no Arabic file: English, right to left
-        page.get_by_role("textbox", name="Join the discussion").wait_for()
+        page.goto(f"{stack['host']}/sprache?lang=ar")  # the shipped Arabic catalogue, right to left
+        page.get_by_role("textbox", name=ARABIC["join"]).wait_for()
         assert page.evaluate("() => document.getElementById('agora-comments').shadowRoot"
                              ".querySelector('.w').dir") == "rtl"
         page.locator("time").first.wait_for()

@@ -25,7 +25,7 @@ def _demo(settings, tmp_path, *args: str) -> str:
 
 def test_demo_lang_switches_the_newspaper_and_the_admins_workspace(settings, tmp_path):
     printed = _demo(settings, tmp_path, "--lang", "de")
-    assert "Language:    de" in printed
+    assert "Language:     de" in printed
     assert Site.objects.get(slug=DEMO_SITE).language == "de"
     admin = User.objects.get(username="admin")
     assert admin.language == "de"
