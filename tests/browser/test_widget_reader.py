@@ -34,6 +34,7 @@ def test_votes_are_taken_back_and_switched(stack, browser):
         ada.get_by_role("button", name="Upvote (1)").wait_for()
         assert ada.get_by_role("button", name="Downvote (0)").get_attribute("aria-pressed") == "false"
         assert ada.locator(".er").inner_text() == ""
+        page.get_by_role("status").filter(has_text="Upvoted.").wait_for()  # the switch is stored
         page.reload()
         up = comment(page, "Ada").get_by_role("button", name="Upvote (1)")
         assert up.get_attribute("aria-pressed") == "true"
