@@ -11,7 +11,7 @@ from ninja.responses import Status
 
 from agora.comments import services
 from agora.dsa import appeals, notices, presenters
-from agora.dsa.models import Notice, Statement
+from agora.dsa.models import Notice, Statement, find_notice, find_statement
 from agora.errors import NotFound
 from agora.http import ErrorOut, request_actor
 
@@ -89,14 +89,14 @@ def _origin_checked(request: HttpRequest, site) -> None:
 
 
 def _statement(puid: str) -> Statement:
-    statement = Statement.objects.select_related("site", "comment").filter(puid=puid).first()
+    statement = find_statement(puid)
     if statement is None:
         raise NotFound(f"No statement {puid[:40]}.", code="statement_not_found")
     return statement
 
 
 def _notice(reference: str) -> Notice:
-    notice = Notice.objects.select_related("site").filter(reference=reference).first()
+    notice = find_notice(reference)
     if notice is None:
         raise NotFound(f"No notice {reference[:40]}.", code="notice_not_found")
     return notice

@@ -7,6 +7,7 @@ Statements of reasons are immutable, like the audit log: a later change of mind 
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
@@ -292,3 +293,20 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"Appeal {self.reference[:8]} ({self.status})"
+
+
+# References and statement ids are uuid4 hex: anything else names no record, and never reaches the
+# database (PostgreSQL refuses some characters in text, NUL among them).
+_REFERENCE = re.compile(r"[0-9a-f]{32}")
+
+
+def find_notice(reference: str) -> Notice | None:
+    if not _REFERENCE.fullmatch(reference):
+        return None
+    return Notice.objects.select_related("site").filter(reference=reference).first()
+
+
+def find_statement(puid: str) -> Statement | None:
+    if not _REFERENCE.fullmatch(puid):
+        return None
+    return Statement.objects.select_related("site", "comment").filter(puid=puid).first()

@@ -21,7 +21,7 @@ from agora.accounts.models import SiteRole, User
 from agora.comments import services
 from agora.comments.models import Comment, Site
 from agora.dsa import appeals, charts, notices, presenters, report, statements, tdb
-from agora.dsa.models import Appeal, Category, DsaSettings, Notice, Statement
+from agora.dsa.models import Appeal, Category, DsaSettings, Notice, Statement, find_notice, find_statement
 from agora.errors import AgoraError
 from agora.moderation.permissions import check_site, moderated_site_ids, moderated_sites, moderator_required
 
@@ -72,7 +72,7 @@ def notice_form(request: HttpRequest) -> HttpResponse:
 
 
 def _notice_for_party(request: HttpRequest, reference: str) -> tuple[Notice, str]:
-    notice = Notice.objects.select_related("site").filter(reference=reference).first()
+    notice = find_notice(reference)
     key = request.GET.get("key") or request.POST.get("key") or ""
     if notice is None or not appeals.is_notifier(notice, _reader(request), key):
         raise Http404("No such notice.")
@@ -109,7 +109,7 @@ def notice_appeal(request: HttpRequest, reference: str) -> HttpResponse:
 # ---- authors --------------------------------------------------------------------------------------
 
 def _statement_for_author(request: HttpRequest, puid: str) -> tuple[Statement, str]:
-    statement = Statement.objects.select_related("site", "comment").filter(puid=puid).first()
+    statement = find_statement(puid)
     key = request.GET.get("key") or request.POST.get("key") or ""
     if statement is None or not appeals.is_author(statement, _reader(request), key):
         raise Http404("No such statement.")

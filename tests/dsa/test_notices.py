@@ -136,3 +136,14 @@ def test_the_notice_form_page_keeps_the_input_on_error_and_stores_on_success(cli
 
 def _key(page: str) -> str:
     return page.split("?key=")[1].split('"')[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/dsa/notices/{}", "/api/v1/dsa/statements/{}"])
+@pytest.mark.parametrize("reference", ["%C3%93%3C%00%C2%88", "0" * 31, "Z" * 32])
+def test_a_reference_that_cannot_exist_is_not_found_without_a_query(client, path, reference,
+                                                                   django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(path.format(reference))
+    assert response.status_code == 404
+    assert response.json()["code"] in ("notice_not_found", "statement_not_found")
