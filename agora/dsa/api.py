@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from agora.comments import services
-from agora.dsa import appeals, notices, presenters
+from agora.dsa import appeals, notices, presenters, statements
 from agora.dsa.models import Notice, Statement, find_notice, find_statement
 from agora.errors import NotFound
 from agora.http import ErrorOut, request_actor
@@ -135,7 +135,7 @@ def appeal_notice(request: HttpRequest, reference: str, payload: AppealIn):
             summary="The statement of reasons for the reader's own comment")
 def own_statement(request: HttpRequest, comment_id: int):
     comment = services.get_comment(comment_id)
-    statement = Statement.objects.filter(comment=comment).select_related("site").first()
+    statement = statements.latest_for_comment(comment)
     if statement is None or not request_actor(request).owns(comment):
         raise NotFound(f"No statement for comment {comment_id}.", code="statement_not_found")
     return presenters.statement(statement)

@@ -175,3 +175,15 @@ def test_a_comment_rejected_at_posting_links_its_author_to_the_statement(client,
     assert statement["automation"] == "fully"
     assert "scoundrel" in statement["facts"]
     assert client.get("/api/v1/dsa/comments/987654/statement", HTTP_X_AGORA_READER=token).status_code == 404
+
+
+def test_the_author_is_shown_the_latest_statement_of_their_comment(client, site, moderator):
+    ModerationSettings.objects.create(site=site, premoderate_all=True)
+    token = reader_token(client)
+    posted = _post(client, token)
+    held = services.get_comment(posted["comment"]["id"])
+    actions.reject(held, moderator, "Advertising is not allowed.")
+    removal = Statement.objects.get(comment=held, restriction=Statement.Restriction.REMOVAL)
+    assert Statement.objects.filter(comment=held).count() == 2  # the hold's, then the removal's
+    own = client.get(f"/api/v1/dsa/comments/{held.pk}/statement", HTTP_X_AGORA_READER=token)
+    assert own.json()["puid"] == removal.puid
