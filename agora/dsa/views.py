@@ -82,10 +82,10 @@ def _notice_for_party(request: HttpRequest, reference: str) -> tuple[Notice, str
 @require_GET
 def notice_page(request: HttpRequest, reference: str) -> HttpResponse:
     notice, key = _notice_for_party(request, reference)
+    appeal = presenters.appeal_of(notice)
     return render(request, "dsa/notice_page.html", {
-        "notice": notice, "view": presenters.notice(notice), "key": key,
-        "appeal": presenters.appeal_of(notice),
-        "can_appeal": notice.status == Notice.Status.NO_ACTION and presenters.appeal_of(notice) is None,
+        "notice": notice, "view": presenters.notice(notice), "key": key, "appeal": appeal,
+        "can_appeal": notice.status == Notice.Status.NO_ACTION and appeal is None,
     })
 
 
